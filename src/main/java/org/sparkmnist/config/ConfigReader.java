@@ -1,0 +1,150 @@
+package org.sparkmnist.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigOrigin;
+import java.util.List;
+import java.util.Locale;
+import org.sparkmnist.BadInputException;
+
+/**
+ * Typed reads from a merged config, where every failure becomes a {@link BadInputException} that
+ * names the key, what was expected, and the file and line the bad value came from. Keeping this in
+ * one place is what lets every settings record stay a plain constructor with range checks.
+ */
+final class ConfigReader {
+
+    private final Config config;
+    private final String prefix;
+
+    ConfigReader(Config config) {
+        this(config, "");
+    }
+
+    private ConfigReader(Config config, String prefix) {
+        this.config = config;
+        this.prefix = prefix;
+    }
+
+    /** A reader of a sub-tree whose error messages still carry the full key. */
+    ConfigReader at(String path) {
+        return new ConfigReader(config.getConfig(path), prefix + path + ".");
+    }
+
+    /** A reader of {@code path} that falls back to {@code fallbackPath} for keys it lacks. */
+    ConfigReader atWithFallback(String path, String fallbackPath) {
+        Config own = config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty();
+        return new ConfigReader(own.withFallback(config.getConfig(fallbackPath)), prefix + path + ".");
+    }
+
+    String string(String key) {
+        try {
+            return config.getString(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a string");
+        }
+    }
+
+    boolean bool(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "true or false");
+        }
+    }
+
+    int integer(String key) {
+        try {
+            return config.getInt(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a whole number");
+        }
+    }
+
+    long longInteger(String key) {
+        try {
+            return config.getLong(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a whole number");
+        }
+    }
+
+    double number(String key) {
+        try {
+            return config.getDouble(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a number");
+        }
+    }
+
+    List<Integer> integers(String key) {
+        try {
+            return config.getIntList(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a list of whole numbers such as [500, 500]");
+        }
+    }
+
+    List<String> strings(String key) {
+        try {
+            return config.getStringList(key);
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, "a list of names such as [softmax, mlp]");
+        }
+    }
+
+    int positiveInt(String key) {
+        int value = integer(key);
+        check(value > 0, key, "must be > 0, got " + value);
+        return value;
+    }
+
+    int nonNegativeInt(String key) {
+        int value = integer(key);
+        check(value >= 0, key, "must be >= 0, got " + value);
+        return value;
+    }
+
+    double positiveNumber(String key) {
+        double value = number(key);
+        check(value > 0 && Double.isFinite(value), key, "must be > 0, got " + value);
+        return value;
+    }
+
+    /** A fraction in [0, 1). */
+    double fraction(String key) {
+        double value = number(key);
+        check(value >= 0 && value < 1, key, "must be in [0, 1), got " + value);
+        return value;
+    }
+
+    /** A value from a closed set, compared without regard to case. */
+    String oneOf(String key, List<String> allowed) {
+        String value = string(key).toLowerCase(Locale.ROOT);
+        check(allowed.contains(value), key, "must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
+        return value;
+    }
+
+    void check(boolean ok, String key, String problem) {
+        if (!ok) {
+            throw new BadInputException("config key " + prefix + key + " " + problem + where(key));
+        }
+    }
+
+    private BadInputException wrongType(String key, String expected) {
+        String got = config.getValue(key).render();
+        return new BadInputException("config key " + prefix + key + " must be " + expected + ", got " + got + where(key));
+    }
+
+    private String where(String key) {
+        if (!config.hasPathOrNull(key)) {
+            return "";
+        }
+        ConfigOrigin origin = config.getValue(key).origin();
+        if (origin.filename() == null) {
+            return origin.description().contains("reference.conf") ? "" : " (from " + origin.description() + ")";
+        }
+        return " (from " + origin.filename() + (origin.lineNumber() > 0 ? " line " + origin.lineNumber() : "") + ")";
+    }
+}

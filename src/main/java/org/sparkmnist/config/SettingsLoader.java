@@ -1,0 +1,168 @@
+package org.sparkmnist.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.io.File;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.sparkmnist.BadInputException;
+
+/**
+ * Turns the job's arguments into {@link JobSettings}: {@code *.conf} files are layered in order
+ * over the jar's reference.conf, then {@code key=value} arguments override them. Deliberately no
+ * system properties and no application.conf from the classpath: spark-submit puts its own
+ * {@code spark.*} properties there, and a job's behaviour should depend only on what it was given.
+ */
+public final class SettingsLoader {
+
+    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private SettingsLoader() {
+    }
+
+    public static JobSettings load(List<String> args) {
+        Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
+        Config user = userConfig(args, reference);
+        rejectUnknownKeys(user, reference);
+        try {
+            Config merged = user.withFallback(reference).resolve();
+            return settingsFrom(merged);
+        } catch (ConfigException e) {
+            throw new BadInputException("bad config: " + e.getMessage(), e);
+        }
+    }
+
+    /** Files in argument order, later ones winning, then all key=value overrides on top. */
+    private static Config userConfig(List<String> args, Config reference) {
+        Config files = ConfigFactory.empty();
+        Config overrides = ConfigFactory.empty();
+        for (String arg : args) {
+            if (arg.endsWith(".conf") && !arg.contains("=")) {
+                files = parseFile(arg).withFallback(files);
+            } else if (arg.contains("=")) {
+                int eq = arg.indexOf('=');
+                String key = arg.substring(0, eq).trim();
+                overrides = overrides.withFallback(override(key, arg.substring(eq + 1).trim(), reference));
+            } else {
+                throw new BadInputException("unexpected argument \"" + arg + "\": expected a FILE.conf or key=value");
+            }
+        }
+        return overrides.withFallback(files);
+    }
+
+    private static Config parseFile(String path) {
+        File file = new File(path);
+        if (!file.isFile()) {
+            throw new BadInputException("config file " + path + " does not exist or is not a file");
+        }
+        try {
+            return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+        } catch (ConfigException e) {
+            throw new BadInputException("config file " + path + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A command-line override. String-typed keys take the text verbatim, so that URIs such as
+     * hdfs://nn/x survive (HOCON would read "//" as a comment); other keys are parsed as HOCON
+     * values so that lists like [mlp] and numbers like 1e-4 mean what they say.
+     */
+    private static Config override(String key, String value, Config reference) {
+        if (key.isEmpty()) {
+            throw new BadInputException("argument \"=" + value + "\" has no key: expected key=value");
+        }
+        try {
+            ConfigValueType type = referenceType(key, reference);
+            if (type == ConfigValueType.STRING) {
+                return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "command line"));
+            }
+            Config parsed = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription("command line"));
+            return ConfigFactory.empty().withValue(key, parsed.getValue("v"));
+        } catch (ConfigException e) {
+            throw new BadInputException("argument " + key + "=" + value + " cannot be parsed: " + e.getMessage(), e);
+        }
+    }
+
+    private static ConfigValueType referenceType(String key, Config reference) {
+        String path = templatePath(key);
+        return path != null && reference.hasPath(path) ? reference.getValue(path).valueType() : null;
+    }
+
+    /**
+     * The reference key that describes {@code key}: itself, or for a model the user defines
+     * ({@code model.cnn.dropout}) the same key under model.defaults. Null when the key cannot exist.
+     */
+    private static String templatePath(String key) {
+        if (key.startsWith("model.") && !key.startsWith("model.defaults.")) {
+            String rest = key.substring("model.".length());
+            int dot = rest.indexOf('.');
+            return dot < 0 ? "model.defaults" : "model.defaults." + rest.substring(dot + 1);
+        }
+        return key;
+    }
+
+    private static void rejectUnknownKeys(Config user, Config reference) {
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            String key = entry.getKey();
+            boolean known = reference.hasPathOrNull(key) || reference.hasPathOrNull(templatePath(key));
+            if (!known) {
+                String from = entry.getValue().origin().description();
+                throw new BadInputException("unknown config key " + key + " (from " + from + ")" + suggestion(key, reference));
+            }
+        }
+    }
+
+    private static String suggestion(String key, Config reference) {
+        return reference.entrySet().stream()
+                .map(Map.Entry::getKey)
+                .min(Comparator.comparingInt(known -> EditDistance.between(known, key)))
+                .filter(best -> EditDistance.between(best, key) <= Math.max(2, key.length() / 4))
+                .map(best -> "; did you mean " + best + "?")
+                .orElse("; see reference.conf for the keys");
+    }
+
+    private static JobSettings settingsFrom(Config merged) {
+        ConfigReader root = new ConfigReader(merged);
+        DataSettings data = DataSettings.from(root.at("data"));
+        List<ModelSpec> models = new ArrayList<>();
+        List<String> names = root.strings("models");
+        root.check(!names.isEmpty(), "models", "must name at least one model");
+        for (String name : names) {
+            root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
+                    "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
+            root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
+            models.add(ModelSpec.from(name, root.atWithFallback("model." + name, "model.defaults")));
+        }
+        String runId = root.string("run.id");
+        if (runId.isEmpty()) {
+            runId = LocalDateTime.now().format(RUN_ID_CLOCK);
+        }
+        root.check(RUN_ID.matcher(runId).matches(), "run.id",
+                "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"" + runId + "\"");
+        return new JobSettings(
+                data,
+                SplitSettings.from(root.at("split")),
+                List.copyOf(models),
+                TrainSettings.from(root.at("train")),
+                OutputSettings.from(root.at("output")),
+                runId,
+                SparkSettings.from(root.at("spark")),
+                merged.withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+    }
+
+    private static List<String> definedModels(Config merged) {
+        return merged.getObject("model").keySet().stream().filter(n -> !n.equals("defaults")).sorted().toList();
+    }
+}

@@ -1,0 +1,106 @@
+package org.sparkmnist.job;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.MnistData;
+import org.sparkmnist.data.MnistLoader;
+import org.sparkmnist.data.MnistSplit;
+import org.sparkmnist.model.ModelSummary;
+import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.output.ModelOutputs;
+import org.sparkmnist.output.ModelSummaryEntry;
+import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.output.SummaryJson;
+import org.sparkmnist.training.DistributedTrainer;
+import org.sparkmnist.training.StagedSplit;
+import org.sparkmnist.training.TestEvaluator;
+import org.sparkmnist.training.TestResult;
+import org.sparkmnist.training.TrainingRun;
+
+/**
+ * The Keras MNIST tutorial as a Spark job: load the idx files, split 50k/10k/10k, train every
+ * configured model with DL4J parameter averaging, evaluate on the test set, and write the run.
+ *
+ * <p>Usage: {@code MnistTrainingJob [FILE.conf ...] [key=value ...]}; see reference.conf for the keys.
+ */
+public final class MnistTrainingJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MnistTrainingJob.class);
+
+    private final JobSettings settings;
+
+    MnistTrainingJob(JobSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        System.exit(JobExit.run(() -> {
+            JobSettings settings = SettingsLoader.load(Arrays.asList(args));
+            QuietLogging.apply(settings.spark().logLevel());
+            new MnistTrainingJob(settings).run();
+        }));
+    }
+
+    void run() throws Exception {
+        // Read and check every input before Spark starts: a bad file should cost seconds, not a cluster slot.
+        Configuration hadoop = new Configuration();
+        MnistData data = MnistLoader.load(settings.data(), hadoop);
+        MnistSplit split = MnistSplit.of(data.trainImages().count(), settings.split());
+        LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
+                split.train().length, split.validation().length, data.testImages().count());
+
+        RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), hadoop);
+        try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
+            ExampleEncoder encoder = new ExampleEncoder(settings.data().classes(), settings.data().normalize());
+            // Minibatch files are written once per run; every epoch and every model reads the same ones.
+            StagedSplit staged = new SplitStager(spark.hadoopConfiguration(), encoder, settings.train().batchSize())
+                    .stage(data, split, run);
+            DataSet test = encoder.encodeAll(data.testImages(), data.testLabels(), allIndices(data.testImages().count()));
+            DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
+
+            List<ModelSummaryEntry> summary = new ArrayList<>();
+            for (ModelSpec spec : settings.models()) {
+                MultiLayerNetwork network = new MultiLayerNetwork(
+                        NetworkFactory.configuration(spec, settings.data().pixels(), settings.data().classes()));
+                network.init();
+                LOG.info("\n{}", ModelSummary.of(spec.name(), network));
+                LOG.info("{}: training {} epochs on {} workers, batch {} per worker, averaging every {} batches",
+                        spec.name(), settings.train().epochs(), trainer.workers(), settings.train().batchSize(),
+                        settings.train().averagingFrequency());
+
+                TrainingRun training = trainer.train(spec.name(), network, staged, List.of(), (metrics, net) -> { });
+                TestResult result = TestEvaluator.evaluate(training.network(), test, settings.output().misclassified());
+                LOG.info("{}: test loss {} - test accuracy {}", spec.name(), String.format("%.4f", result.loss()),
+                        String.format("%.4f", result.accuracy()));
+
+                ModelOutputs.write(run, spec.name(), training, result, data.testImages(), settings.data().classes());
+                summary.add(new ModelSummaryEntry(spec.name(), result.accuracy(), result.loss(), training.network().numParams(),
+                        training.history().size(), training.trainSeconds(), training.trainSeconds() / training.history().size(),
+                        SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
+            }
+            run.writeText("summary.json", SummaryJson.render(settings.runId(), summary, settings.effectiveJson(),
+                    RunEnvironment.describe(spark)));
+            run.commit();
+        } catch (Throwable failure) {
+            run.abandon();
+            throw failure;
+        }
+    }
+
+    private static int[] allIndices(int count) {
+        int[] indices = new int[count];
+        Arrays.setAll(indices, i -> i);
+        return indices;
+    }
+}

@@ -1,0 +1,116 @@
+package org.sparkmnist.output;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run's outputs, assembled under {@code <output.dir>/_temporary/<run.id>-<attempt>/} and moved to
+ * {@code <output.dir>/<run.id>} by a single rename when everything, {@code _SUCCESS} last, is written.
+ * A reader therefore sees either no run, the previous complete run, or the new complete run; a
+ * failed attempt leaves only its temporary directory, which {@link #abandon()} removes.
+ */
+public final class RunDirectory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
+    public static final String SUCCESS = "_SUCCESS";
+    public static final String TEMPORARY = "_temporary";
+
+    private final FileSystem fs;
+    private final Path target;
+    private final Path attempt;
+
+    private RunDirectory(FileSystem fs, Path target, Path attempt) {
+        this.fs = fs;
+        this.target = target;
+        this.attempt = attempt;
+    }
+
+    public static RunDirectory create(String outputDir, String runId, Configuration hadoop) throws IOException {
+        Path root = new Path(outputDir);
+        FileSystem fs = root.getFileSystem(hadoop);
+        root = fs.makeQualified(root);
+        Path attempt = new Path(new Path(root, TEMPORARY), runId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        if (!fs.mkdirs(attempt)) {
+            throw new IOException("cannot create " + attempt);
+        }
+        return new RunDirectory(fs, new Path(root, runId), attempt);
+    }
+
+    /** Where the finished run will be. */
+    public Path target() {
+        return target;
+    }
+
+    /** Scratch space of this attempt (minibatch files, checkpoints); removed with the attempt. */
+    public Path scratch(String name) {
+        return new Path(new Path(attempt, "_scratch"), name);
+    }
+
+    public Path file(String relative) {
+        return new Path(new Path(attempt, "run"), relative);
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /** Writes one output file of the run. */
+    public void write(String relative, StreamWriter writer) throws IOException {
+        try (OutputStream out = fs.create(file(relative), true)) {
+            writer.writeTo(out);
+        }
+    }
+
+    public void writeText(String relative, String text) throws IOException {
+        write(relative, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Marks the run complete and moves it into place. An existing run of the same id is first moved
+     * aside and deleted only after the new one is in place, so a failure here loses neither.
+     */
+    public void commit() throws IOException {
+        writeText(SUCCESS, "");
+        Path previous = null;
+        if (fs.exists(target)) {
+            previous = new Path(attempt, "previous");
+            if (!fs.rename(target, previous)) {
+                throw new IOException("cannot move the existing run " + target + " aside");
+            }
+        }
+        if (!fs.rename(new Path(attempt, "run"), target)) {
+            if (previous != null) {
+                fs.rename(previous, target);
+            }
+            throw new IOException("cannot move the finished run into " + target);
+        }
+        LOG.info("run written to {}", target);
+        abandon();
+    }
+
+    /** Removes what this attempt wrote that was not committed (scratch, partial outputs). */
+    public void abandon() {
+        try {
+            fs.delete(attempt, true);
+            Path temporary = attempt.getParent();
+            // Other runs may be writing their own attempts beside this one.
+            if (fs.exists(temporary) && fs.listStatus(temporary).length == 0) {
+                fs.delete(temporary, false);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", attempt, e.getMessage());
+        }
+    }
+
+    @FunctionalInterface
+    public interface StreamWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+}

@@ -1,0 +1,48 @@
+package org.sparkmnist.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** summary.json: the run's headline numbers per model, and the effective config that produced them. */
+public final class SummaryJson {
+
+    /** The Keras tutorial's reported test accuracies, so every run is read against them. */
+    public static final Map<String, Double> TUTORIAL_ACCURACY = Map.of("softmax", 0.885, "mlp", 0.977);
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private SummaryJson() {
+    }
+
+    public static String render(String runId, List<ModelSummaryEntry> models, String effectiveConfigJson, Map<String, String> environment)
+            throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("run_id", runId);
+        root.put("finished", Instant.now().toString());
+        ObjectNode byName = root.putObject("models");
+        for (ModelSummaryEntry m : models) {
+            ObjectNode node = byName.putObject(m.model());
+            node.put("test_accuracy", m.testAccuracy());
+            node.put("test_loss", m.testLoss());
+            node.put("params", m.params());
+            node.put("epochs", m.epochs());
+            node.put("train_seconds", m.trainSeconds());
+            node.put("seconds_per_epoch", m.secondsPerEpoch());
+            if (m.tutorialAccuracy() != null) {
+                node.put("tutorial_test_accuracy", m.tutorialAccuracy());
+            }
+        }
+        ArrayNode order = root.putArray("model_order");
+        models.forEach(m -> order.add(m.model()));
+        ObjectNode env = root.putObject("environment");
+        environment.forEach(env::put);
+        root.set("config", JSON.readTree(effectiveConfigJson));
+        return JSON.writeValueAsString(root) + "\n";
+    }
+}

@@ -1,0 +1,77 @@
+package org.sparkmnist.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmnist.config.TrainSettings;
+
+/**
+ * The epoch loop: DL4J parameter averaging over the staged minibatch files, then loss and accuracy
+ * on the training and validation sets, one log line per epoch.
+ */
+public final class DistributedTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    private final JavaSparkContext spark;
+    private final TrainSettings settings;
+    private final PathsScorer scorer;
+
+    public DistributedTrainer(JavaSparkContext spark, TrainSettings settings) {
+        this.spark = spark;
+        this.settings = settings;
+        this.scorer = new PathsScorer(spark);
+    }
+
+    public int workers() {
+        return settings.workers() > 0 ? settings.workers() : spark.defaultParallelism();
+    }
+
+    /** Trains {@code network} in place from {@code firstEpoch} to train.epochs. */
+    public TrainingRun train(String model, MultiLayerNetwork network, StagedSplit data, List<EpochMetrics> earlier,
+                             EpochListener listener) throws Exception {
+        int workers = workers();
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
+                .batchSizePerWorker(settings.batchSize())
+                .averagingFrequency(settings.averagingFrequency())
+                .workerPrefetchNumBatches(settings.prefetch())
+                .rngSeed(settings.seed())
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, network, master);
+        JavaRDD<String> train = paths(data.train(), workers);
+        JavaRDD<String> validation = paths(data.validation(), workers);
+
+        List<EpochMetrics> history = new ArrayList<>(earlier);
+        double seconds = earlier.stream().mapToDouble(EpochMetrics::seconds).sum();
+        try {
+            for (int epoch = earlier.size() + 1; epoch <= settings.epochs(); epoch++) {
+                long start = System.nanoTime();
+                sparkNet.fitPaths(train);
+                Tally trainTally = scorer.score(sparkNet.getNetwork(), train);
+                Tally validationTally = scorer.score(sparkNet.getNetwork(), validation);
+                double epochSeconds = (System.nanoTime() - start) / 1e9;
+                EpochMetrics metrics = new EpochMetrics(epoch, epochSeconds, trainTally.loss(), trainTally.accuracy(),
+                        validationTally.loss(), validationTally.accuracy());
+                seconds += epochSeconds;
+                history.add(metrics);
+                LOG.info(EpochLog.line(model, metrics, settings.epochs(), seconds));
+                listener.epochDone(metrics, sparkNet.getNetwork());
+            }
+        } finally {
+            train.unpersist(false);
+            validation.unpersist(false);
+        }
+        return new TrainingRun(sparkNet.getNetwork(), history, seconds);
+    }
+
+    private JavaRDD<String> paths(List<String> files, int partitions) {
+        return spark.parallelize(files, partitions).persist(StorageLevel.MEMORY_ONLY());
+    }
+}

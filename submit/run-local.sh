@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs the training job in local mode, embedded in one JVM: no Spark install needed.
+#
+#   submit/run-local.sh [FILE.conf ...] [key=value ...]
+#
+# Builds the job if it is missing or older than its sources, fetches and verifies MNIST if it is
+# missing, then runs conf/application.conf with your files and overrides layered on top.
+# Relative paths in the config (data.dir, output.dir) are taken from the checkout's top directory.
+# Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+# Config files named relative to where the user stands must survive the cd below.
+args=()
+for arg in "$@"; do
+  if [[ "$arg" == *.conf && "$arg" != *=* && -f "$arg" ]]; then
+    args+=("$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")")
+  else
+    args+=("$arg")
+  fi
+done
+cd "$root"
+
+stale() {
+  [ ! -f target/classpath.txt ] || [ ! -f target/classes/org/sparkmnist/job/MnistTrainingJob.class ] ||
+    [ -n "$(find src/main pom.xml -newer target/classpath.txt -print -quit)" ]
+}
+if stale; then
+  echo "run-local: building (mvn compile)" >&2
+  mvn -B -q -DskipTests compile dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile=target/classpath.txt >&2
+fi
+
+if [ -z "${SPARK_MNIST_NO_FETCH:-}" ]; then
+  submit/fetch-mnist.sh "$root/data/mnist" >&2
+fi
+
+mapfile -t java17 < submit/java17-flags
+# One BLAS/OpenMP thread per Spark task: local workers each get a core instead of fighting over both.
+# Embedded Spark serves this machine only: bind everything to loopback.
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+# shellcheck disable=SC2086
+exec java "${java17[@]}" -Xmx"${DRIVER_MEMORY:-6g}" \
+  -Dorg.bytedeco.javacpp.cachedir="$root/target/javacpp-cache" \
+  ${JAVA_OPTS:-} \
+  -cp "target/classes:$(cat target/classpath.txt)" \
+  org.sparkmnist.job.MnistTrainingJob conf/application.conf "${args[@]}"
