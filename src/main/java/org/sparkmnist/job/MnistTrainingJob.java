@@ -45,11 +45,16 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) {
-        System.exit(JobExit.run(() -> {
-            JobSettings settings = SettingsLoader.load(Arrays.asList(args));
+        System.exit(execute(Arrays.asList(args)));
+    }
+
+    /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */
+    public static int execute(List<String> args) {
+        return JobExit.run(() -> {
+            JobSettings settings = SettingsLoader.load(args);
             QuietLogging.apply(settings.spark().logLevel());
             new MnistTrainingJob(settings).run();
-        }));
+        });
     }
 
     void run() throws Exception {
@@ -62,11 +67,11 @@ public final class MnistTrainingJob {
 
         RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), hadoop);
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
-            ExampleEncoder encoder = new ExampleEncoder(settings.data().classes(), settings.data().normalize());
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
-            StagedSplit staged = new SplitStager(spark.hadoopConfiguration(), encoder, settings.train().batchSize())
-                    .stage(data, split, run);
-            DataSet test = encoder.encodeAll(data.testImages(), data.testLabels(), allIndices(data.testImages().count()));
+            StagedSplit staged = new SplitStager(spark.hadoopConfiguration(), settings.data().classes(), settings.data().normalize(),
+                    settings.train().batchSize()).stage(data, split, run);
+            DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), settings.data().classes(),
+                    settings.data().normalize());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
             List<ModelSummaryEntry> summary = new ArrayList<>();
@@ -96,11 +101,5 @@ public final class MnistTrainingJob {
             run.abandon();
             throw failure;
         }
-    }
-
-    private static int[] allIndices(int count) {
-        int[] indices = new int[count];
-        Arrays.setAll(indices, i -> i);
-        return indices;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MinibatchFiles;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistSplit;
@@ -20,8 +19,8 @@ final class SplitStager {
     private final MinibatchFiles files;
     private final int batchSize;
 
-    SplitStager(Configuration hadoop, ExampleEncoder encoder, int batchSize) {
-        this.files = new MinibatchFiles(hadoop, encoder);
+    SplitStager(Configuration hadoop, int classes, boolean normalize, int batchSize) {
+        this.files = new MinibatchFiles(hadoop, classes, normalize);
         this.batchSize = batchSize;
     }
 

@@ -36,6 +36,8 @@ public final class RunDirectory {
         Path root = new Path(outputDir);
         FileSystem fs = root.getFileSystem(hadoop);
         root = fs.makeQualified(root);
+        // Local disks would otherwise get a .crc side file beside every output.
+        fs.setWriteChecksum(false);
         Path attempt = new Path(new Path(root, TEMPORARY), runId + "-" + UUID.randomUUID().toString().substring(0, 8));
         if (!fs.mkdirs(attempt)) {
             throw new IOException("cannot create " + attempt);

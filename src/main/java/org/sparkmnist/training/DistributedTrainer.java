@@ -11,6 +11,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.TrainSettings;
+import org.sparkmnist.data.MinibatchLoader;
 
 /**
  * The epoch loop: DL4J parameter averaging over the staged minibatch files, then loss and accuracy
@@ -19,6 +20,8 @@ import org.sparkmnist.config.TrainSettings;
 public final class DistributedTrainer {
 
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
+
+    private static final MinibatchLoader LOADER = new MinibatchLoader();
 
     private final JavaSparkContext spark;
     private final TrainSettings settings;
@@ -53,7 +56,7 @@ public final class DistributedTrainer {
         try {
             for (int epoch = earlier.size() + 1; epoch <= settings.epochs(); epoch++) {
                 long start = System.nanoTime();
-                sparkNet.fitPaths(train);
+                sparkNet.fitPaths(train, LOADER);
                 Tally trainTally = scorer.score(sparkNet.getNetwork(), train);
                 Tally validationTally = scorer.score(sparkNet.getNetwork(), validation);
                 double epochSeconds = (System.nanoTime() - start) / 1e9;

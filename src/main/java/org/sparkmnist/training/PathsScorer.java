@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.data.MinibatchFormat;
 
 /**
  * Loss and accuracy of the current parameters over minibatch files, computed on the executors
@@ -61,9 +62,9 @@ public final class PathsScorer {
             Tally tally = Tally.EMPTY;
             while (paths.hasNext()) {
                 Path file = new Path(paths.next());
-                DataSet batch = new DataSet();
+                DataSet batch;
                 try (InputStream in = file.getFileSystem(hadoop).open(file)) {
-                    batch.load(in);
+                    batch = MinibatchFormat.read(in, file.toString());
                 }
                 tally = tally.plus(CrossEntropy.tally(network.output(batch.getFeatures(), false), batch.getLabels()));
             }
