@@ -28,7 +28,15 @@ stale() {
 }
 if stale; then
   echo "run-local: building (mvn compile)" >&2
-  mvn -B -q -DskipTests compile dependency:build-classpath -DincludeScope=compile -Dmdep.outputFile=target/classpath.txt >&2
+  mkdir -p target
+  if ! mvn -B -DskipTests compile dependency:build-classpath -DincludeScope=compile \
+      -Dmdep.outputFile=target/classpath.txt >target/build.log 2>&1; then
+    tail -40 target/build.log >&2
+    echo "run-local: error: the build failed; the whole log is target/build.log" >&2
+    exit 1
+  fi
+  # The plugin leaves an unchanged file untouched; its time stamp is what marks the build as fresh.
+  touch target/classpath.txt
 fi
 
 if [ -z "${SPARK_MNIST_NO_FETCH:-}" ]; then

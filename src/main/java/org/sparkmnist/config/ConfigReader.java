@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import org.sparkmnist.BadInputException;
 
 /**
@@ -16,26 +17,30 @@ import org.sparkmnist.BadInputException;
 final class ConfigReader {
 
     private final Config config;
-    private final String prefix;
+    private final UnaryOperator<String> fullKey;
 
     ConfigReader(Config config) {
-        this(config, "");
+        this(config, key -> key);
     }
 
-    private ConfigReader(Config config, String prefix) {
+    private ConfigReader(Config config, UnaryOperator<String> fullKey) {
         this.config = config;
-        this.prefix = prefix;
+        this.fullKey = fullKey;
     }
 
     /** A reader of a sub-tree whose error messages still carry the full key. */
     ConfigReader at(String path) {
-        return new ConfigReader(config.getConfig(path), prefix + path + ".");
+        return new ConfigReader(config.getConfig(path), key -> fullKey.apply(path + "." + key));
     }
 
-    /** A reader of {@code path} that falls back to {@code fallbackPath} for keys it lacks. */
+    /**
+     * A reader of {@code path} that falls back to {@code fallbackPath} for keys it lacks. Errors name
+     * the key where the bad value was actually set, so the user is sent to the right line.
+     */
     ConfigReader atWithFallback(String path, String fallbackPath) {
         Config own = config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty();
-        return new ConfigReader(own.withFallback(config.getConfig(fallbackPath)), prefix + path + ".");
+        return new ConfigReader(own.withFallback(config.getConfig(fallbackPath)),
+                key -> fullKey.apply((own.hasPathOrNull(key) ? path : fallbackPath) + "." + key));
     }
 
     String string(String key) {
@@ -128,23 +133,28 @@ final class ConfigReader {
 
     void check(boolean ok, String key, String problem) {
         if (!ok) {
-            throw new BadInputException("config key " + prefix + key + " " + problem + where(key));
+            throw new BadInputException("config key " + fullKey.apply(key) + " " + problem + where(key));
         }
     }
 
     private BadInputException wrongType(String key, String expected) {
         String got = config.getValue(key).render();
-        return new BadInputException("config key " + prefix + key + " must be " + expected + ", got " + got + where(key));
+        return new BadInputException("config key " + fullKey.apply(key) + " must be " + expected + ", got " + got + where(key));
     }
 
     private String where(String key) {
-        if (!config.hasPathOrNull(key)) {
-            return "";
+        return config.hasPathOrNull(key) ? origin(config.getValue(key).origin()) : "";
+    }
+
+    /** " (from FILE line N)" or " (from the command line)"; empty for the jar's own defaults. */
+    static String origin(ConfigOrigin origin) {
+        if (origin.description().startsWith(SettingsLoader.COMMAND_LINE)) {
+            return " (from the command line)";
         }
-        ConfigOrigin origin = config.getValue(key).origin();
         if (origin.filename() == null) {
             return origin.description().contains("reference.conf") ? "" : " (from " + origin.description() + ")";
         }
         return " (from " + origin.filename() + (origin.lineNumber() > 0 ? " line " + origin.lineNumber() : "") + ")";
     }
+
 }

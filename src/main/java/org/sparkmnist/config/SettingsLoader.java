@@ -26,6 +26,7 @@ import org.sparkmnist.BadInputException;
  */
 public final class SettingsLoader {
 
+    static final String COMMAND_LINE = "command line";
     private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -86,9 +87,9 @@ public final class SettingsLoader {
         try {
             ConfigValueType type = referenceType(key, reference);
             if (type == ConfigValueType.STRING) {
-                return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "command line"));
+                return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, COMMAND_LINE));
             }
-            Config parsed = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription("command line"));
+            Config parsed = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE));
             return ConfigFactory.empty().withValue(key, parsed.getValue("v"));
         } catch (ConfigException e) {
             throw new BadInputException("argument " + key + "=" + value + " cannot be parsed: " + e.getMessage(), e);
@@ -118,8 +119,8 @@ public final class SettingsLoader {
             String key = entry.getKey();
             boolean known = reference.hasPathOrNull(key) || reference.hasPathOrNull(templatePath(key));
             if (!known) {
-                String from = entry.getValue().origin().description();
-                throw new BadInputException("unknown config key " + key + " (from " + from + ")" + suggestion(key, reference));
+                throw new BadInputException("unknown config key " + key + ConfigReader.origin(entry.getValue().origin())
+                        + suggestion(key, reference));
             }
         }
     }

@@ -1,0 +1,181 @@
+package org.sparkmnist.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.BadInputException;
+
+class SettingsLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static JobSettings load(String... args) {
+        return SettingsLoader.load(List.of(args));
+    }
+
+    private static String rejection(String... args) {
+        return assertThrows(BadInputException.class, () -> load(args)).getMessage();
+    }
+
+    private String file(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content).toString();
+    }
+
+    @Test
+    void defaultsAreTheTunedRecipeWithBothTutorialModels() {
+        JobSettings settings = load();
+        assertEquals(List.of("softmax", "mlp"), settings.models().stream().map(ModelSpec::name).toList());
+        assertEquals(List.of(500, 500), settings.models().get(1).hiddenLayers());
+        assertEquals(List.of(), settings.models().get(0).hiddenLayers());
+        assertTrue(settings.data().normalize());
+        assertEquals(50000, settings.split().train());
+        assertEquals(10000, settings.split().validation());
+        assertEquals("local[*]", settings.spark().master());
+    }
+
+    @Test
+    void emptyRunIdBecomesATimestamp() {
+        assertTrue(load().runId().matches("\\d{8}-\\d{6}"), load().runId());
+        assertEquals("nightly-1", load("run.id=nightly-1").runId());
+    }
+
+    @Test
+    void laterFilesOverrideEarlierOnesAndArgumentsOverrideFiles() throws IOException {
+        String first = file("a.conf", "train.epochs = 3\ntrain.batch-size = 64\n");
+        String second = file("b.conf", "train.epochs = 4\n");
+        JobSettings settings = load(first, second, "train.batch-size=32");
+        assertEquals(4, settings.train().epochs());
+        assertEquals(32, settings.train().batchSize());
+    }
+
+    @Test
+    void uriOverridesAreKeptVerbatim() {
+        JobSettings settings = load("data.dir=hdfs://namenode:8020/mnist", "output.dir=file:///tmp/x//y");
+        assertEquals("hdfs://namenode:8020/mnist", settings.data().dir());
+        assertEquals("file:///tmp/x//y", settings.output().dir());
+    }
+
+    @Test
+    void listAndNumberOverridesAreParsed() {
+        JobSettings settings = load("models=[mlp]", "model.mlp.updater.learning-rate=1e-4", "model.mlp.hidden-layers=[32,16]");
+        assertEquals(1, settings.models().size());
+        assertEquals(1e-4, settings.models().get(0).updater().learningRate(), 1e-12);
+        assertEquals(List.of(32, 16), settings.models().get(0).hiddenLayers());
+    }
+
+    @Test
+    void aNewModelCanBeDefinedWithoutCode() {
+        JobSettings settings = load("models=[wide]", "model.wide.hidden-layers=[1000]", "model.wide.activation=tanh");
+        ModelSpec wide = settings.models().get(0);
+        assertEquals("wide", wide.name());
+        assertEquals(List.of(1000), wide.hiddenLayers());
+        assertEquals("tanh", wide.activation());
+        assertEquals("adam", wide.updater().name());
+    }
+
+    @Test
+    void modelDefaultsApplyToEveryModel() {
+        JobSettings settings = load("model.defaults.updater.name=rmsprop", "model.defaults.updater.rho=0.8");
+        assertTrue(settings.models().stream().allMatch(m -> m.updater().name().equals("rmsprop") && m.updater().rho() == 0.8));
+    }
+
+    @Test
+    void tutorialConfHasTheKerasRecipe() {
+        JobSettings settings = load("conf/tutorial.conf");
+        assertFalse(settings.data().normalize());
+        assertEquals(50, settings.train().epochs());
+        assertEquals(128, settings.train().batchSize());
+        for (ModelSpec model : settings.models()) {
+            assertEquals("rmsprop", model.updater().name());
+            assertEquals(1e-4, model.updater().learningRate(), 1e-12);
+            assertEquals(0.9, model.updater().rho(), 1e-12);
+            assertEquals(1e-7, model.updater().epsilon(), 1e-15);
+        }
+    }
+
+    @Test
+    void unknownKeySuggestsTheKeyMeant() {
+        String message = rejection("train.epoch=3");
+        assertTrue(message.contains("unknown config key train.epoch") && message.contains("did you mean train.epochs?"), message);
+    }
+
+    @Test
+    void unknownKeyInAFileNamesTheFileAndLine() throws IOException {
+        String conf = file("typo.conf", "# comment\ntrain {\n  batch-sise = 3\n}\n");
+        String message = rejection(conf);
+        assertTrue(message.contains("train.batch-sise") && message.contains("typo.conf") && message.contains("3"), message);
+        assertTrue(message.contains("train.batch-size"), message);
+    }
+
+    @Test
+    void unknownModelKeyIsRejected() {
+        assertTrue(rejection("model.mlp.hiden-layers=[3]").contains("model.mlp.hiden-layers"));
+    }
+
+    @Test
+    void wrongTypeNamesKeyAndExpectation() {
+        String message = rejection("train.epochs=many");
+        assertTrue(message.contains("train.epochs") && message.contains("whole number") && message.contains("many"), message);
+    }
+
+    @Test
+    void outOfRangeValuesAreRejected() {
+        assertTrue(rejection("train.epochs=0").contains("train.epochs must be > 0"));
+        assertTrue(rejection("train.batch-size=-5").contains("train.batch-size"));
+        assertTrue(rejection("train.averaging-frequency=0").contains("train.averaging-frequency"));
+        assertTrue(rejection("model.mlp.updater.learning-rate=0").contains("model.mlp.updater.learning-rate"));
+        assertTrue(rejection("model.defaults.dropout=1.5").contains("config key model.defaults.dropout must be in [0, 1)"));
+        assertTrue(rejection("model.mlp.dropout=1.5").contains("config key model.mlp.dropout"));
+        assertTrue(rejection("model.mlp.hidden-layers=[500,0]").contains("model.mlp.hidden-layers"));
+    }
+
+    @Test
+    void unknownEnumValueListsTheChoices() {
+        String message = rejection("model.defaults.updater.name=adagrad");
+        assertTrue(message.contains("adam, rmsprop, nesterovs, sgd") && message.contains("adagrad"), message);
+    }
+
+    @Test
+    void unknownModelNameListsTheDefinedOnes() {
+        String message = rejection("models=[mlp, cnn]");
+        assertTrue(message.contains("\"cnn\"") && message.contains("mlp, softmax"), message);
+    }
+
+    @Test
+    void unreadableConfigFileGivesItsLineNumber() throws IOException {
+        String conf = file("broken.conf", "train {\n  epochs = 3\n  batch-size = [\n");
+        String message = rejection(conf);
+        assertTrue(message.contains("broken.conf") && message.matches("(?s).*\\b[34]\\b.*"), message);
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        assertTrue(rejection("nope/missing.conf").contains("nope/missing.conf"));
+    }
+
+    @Test
+    void strayArgumentIsRejected() {
+        assertTrue(rejection("--epochs").contains("--epochs"));
+    }
+
+    @Test
+    void runIdMustBeSafeAsADirectoryName() {
+        assertTrue(rejection("run.id=../etc").contains("run.id"));
+        assertTrue(rejection("run.id=a/b").contains("run.id"));
+    }
+
+    @Test
+    void effectiveConfigRecordsTheResolvedRunId() {
+        JobSettings settings = load("run.id=r7");
+        assertTrue(settings.effectiveJson().contains("\"r7\""));
+    }
+}

@@ -1,0 +1,66 @@
+package org.sparkmnist.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.config.SettingsLoader;
+
+class NetworkFactoryTest {
+
+    private static MultiLayerNetwork build(ModelSpec spec) {
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(spec, 784, 10));
+        network.init();
+        return network;
+    }
+
+    private static ModelSpec model(String name, String... overrides) {
+        List<String> args = new java.util.ArrayList<>(List.of(overrides));
+        JobSettings settings = SettingsLoader.load(args);
+        return settings.models().stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void softmaxHasTheTutorialsParameterCount() {
+        assertEquals(7_850, build(model("softmax")).numParams());
+    }
+
+    @Test
+    void mlpHasTheTutorialsParameterCount() {
+        assertEquals(648_010, build(model("mlp")).numParams());
+    }
+
+    @Test
+    void hiddenLayersComeFromConfig() {
+        MultiLayerNetwork network = build(model("mlp", "model.mlp.hidden-layers=[64]"));
+        assertEquals(784 * 64 + 64 + 64 * 10 + 10, network.numParams());
+    }
+
+    @Test
+    void rmspropTakesKerasHyperParameters() {
+        ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4");
+        BaseLayer layer = (BaseLayer) build(spec).getLayer(0).conf().getLayer();
+        RmsProp updater = (RmsProp) layer.getIUpdater();
+        assertEquals(1e-4, updater.getLearningRate(), 1e-12);
+        assertEquals(0.9, updater.getRmsDecay(), 1e-12);
+        assertEquals(1e-7, updater.getEpsilon(), 1e-15);
+    }
+
+    @Test
+    void sameSeedGivesTheSameInitialWeights() {
+        assertEquals(build(model("mlp")).params(), build(model("mlp")).params());
+    }
+
+    @Test
+    void summaryListsLayersAndTotal() {
+        String summary = ModelSummary.of("mlp", build(model("mlp")));
+        assertTrue(summary.contains("392,500") && summary.contains("250,500") && summary.contains("5,010"), summary);
+        assertTrue(summary.contains("Total params: 648,010"), summary);
+    }
+}

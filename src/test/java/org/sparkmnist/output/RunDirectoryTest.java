@@ -1,0 +1,79 @@
+package org.sparkmnist.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunDirectoryTest {
+
+    @TempDir
+    Path out;
+
+    private RunDirectory attempt(String id) throws IOException {
+        return RunDirectory.create(out.toString(), id, new Configuration());
+    }
+
+    @Test
+    void nothingIsVisibleUntilCommit() throws IOException {
+        RunDirectory run = attempt("r1");
+        run.writeText("summary.json", "{}");
+        assertFalse(Files.exists(out.resolve("r1")));
+        run.commit();
+        assertEquals("{}", Files.readString(out.resolve("r1/summary.json")));
+        assertTrue(Files.exists(out.resolve("r1/_SUCCESS")));
+    }
+
+    @Test
+    void commitLeavesNoTemporaryFilesOrChecksums() throws IOException {
+        RunDirectory run = attempt("r1");
+        run.writeText("mlp/metrics.csv", "epoch\n");
+        run.commit();
+        assertFalse(Files.exists(out.resolve(RunDirectory.TEMPORARY)));
+        try (var files = Files.walk(out)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".crc")));
+        }
+    }
+
+    @Test
+    void abandonedAttemptLeavesNoTraceAndKeepsTheEarlierRun() throws IOException {
+        RunDirectory good = attempt("r1");
+        good.writeText("summary.json", "good");
+        good.commit();
+        RunDirectory failed = attempt("r1");
+        failed.writeText("summary.json", "half");
+        failed.abandon();
+        assertEquals("good", Files.readString(out.resolve("r1/summary.json")));
+        assertFalse(Files.exists(out.resolve(RunDirectory.TEMPORARY)));
+    }
+
+    @Test
+    void rerunReplacesTheWholeEarlierRun() throws IOException {
+        RunDirectory first = attempt("r1");
+        first.writeText("old-only.txt", "x");
+        first.writeText("summary.json", "first");
+        first.commit();
+        RunDirectory second = attempt("r1");
+        second.writeText("summary.json", "second");
+        second.commit();
+        assertEquals("second", Files.readString(out.resolve("r1/summary.json")));
+        assertFalse(Files.exists(out.resolve("r1/old-only.txt")), "files of two attempts must not mix");
+    }
+
+    @Test
+    void scratchIsRemovedWithTheAttempt() throws IOException {
+        RunDirectory run = attempt("r1");
+        Path scratch = Path.of(run.scratch("train").toUri());
+        Files.createDirectories(scratch);
+        Files.writeString(scratch.resolve("batch-000000.bin"), "x");
+        run.commit();
+        assertFalse(Files.exists(scratch));
+        assertFalse(Files.exists(out.resolve("r1/_scratch")));
+    }
+}
