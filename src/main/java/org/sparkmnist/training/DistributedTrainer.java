@@ -44,6 +44,9 @@ public final class DistributedTrainer {
         ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
                 .batchSizePerWorker(settings.batchSize())
                 .averagingFrequency(settings.averagingFrequency())
+                // The builder's field defaults to false despite its Javadoc; without it Adam and RMSprop
+                // restart from zero state at every averaging round and training stalls.
+                .saveUpdater(true)
                 .workerPrefetchNumBatches(settings.prefetch())
                 .rngSeed(settings.seed())
                 .build();
