@@ -1,0 +1,150 @@
+package org.sparkmnist.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.sparkmnist.BadInputException;
+
+/**
+ * Reads and fully validates idx files through the Hadoop FileSystem API, so that plain paths,
+ * file: and hdfs:// URIs all work. Gzip is recognised by its magic bytes, not by the name, because
+ * mirrors serve both forms under both names. Every problem names the file and what was expected,
+ * since a corrupt download is the most common way this job fails for a new user.
+ */
+public final class IdxReader {
+
+    static final int IMAGES_MAGIC = 0x00000803;
+    static final int LABELS_MAGIC = 0x00000801;
+    private static final int GZIP_MAGIC = 0x1f8b;
+
+    private final Configuration hadoop;
+
+    public IdxReader(Configuration hadoop) {
+        this.hadoop = hadoop;
+    }
+
+    /** The file {@code name} in {@code dir}, or {@code name.gz} when only the gzipped form is there. */
+    public Path locate(String dir, String name) {
+        Path plain = new Path(dir, name);
+        Path gzipped = new Path(dir, name + ".gz");
+        try {
+            FileSystem fs = plain.getFileSystem(hadoop);
+            if (fs.isFile(plain)) {
+                return plain;
+            }
+            if (fs.isFile(gzipped)) {
+                return gzipped;
+            }
+            String dirState = fs.isDirectory(new Path(dir)) ? "" : " (the directory " + dir + " does not exist)";
+            throw new BadInputException("data file " + plain + " not found, nor " + gzipped.getName() + dirState
+                    + "; run submit/fetch-mnist.sh or set data.dir");
+        } catch (IOException e) {
+            throw new BadInputException("data directory " + dir + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public IdxImages readImages(Path file, int rows, int cols) {
+        return read(file, in -> {
+            expectMagic(file, in.readInt(), IMAGES_MAGIC, "an idx3 image file");
+            int count = in.readInt();
+            int fileRows = in.readInt();
+            int fileCols = in.readInt();
+            if (count <= 0) {
+                throw bad(file, "declares " + count + " images; expected at least one");
+            }
+            if (fileRows != rows || fileCols != cols) {
+                throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected " + rows + "x" + cols
+                        + " (data.rows, data.cols)");
+            }
+            long size = (long) count * rows * cols;
+            if (size > Integer.MAX_VALUE - 8) {
+                throw bad(file, "declares " + count + " images, more than one array can hold");
+            }
+            byte[] pixels = new byte[(int) size];
+            readBody(file, in, pixels, count + " images of " + rows + "x" + cols);
+            return new IdxImages(file.toString(), count, rows, cols, pixels);
+        });
+    }
+
+    public IdxLabels readLabels(Path file, int classes) {
+        return read(file, in -> {
+            expectMagic(file, in.readInt(), LABELS_MAGIC, "an idx1 label file");
+            int count = in.readInt();
+            if (count <= 0) {
+                throw bad(file, "declares " + count + " labels; expected at least one");
+            }
+            byte[] labels = new byte[count];
+            readBody(file, in, labels, count + " labels");
+            for (int i = 0; i < count; i++) {
+                int label = labels[i] & 0xFF;
+                if (label >= classes) {
+                    throw bad(file, "label " + i + " is " + label + "; expected 0.." + (classes - 1) + " (data.classes)");
+                }
+            }
+            return new IdxLabels(file.toString(), labels);
+        });
+    }
+
+    private interface Body<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private <T> T read(Path file, Body<T> body) {
+        try (InputStream raw = file.getFileSystem(hadoop).open(file);
+             DataInputStream in = new DataInputStream(decompressed(file, new BufferedInputStream(raw, 1 << 16)))) {
+            return body.read(in);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (ZipException e) {
+            throw bad(file, "is not a valid gzip file: " + e.getMessage());
+        } catch (EOFException e) {
+            throw bad(file, "is truncated inside its header (or the gzip stream ends early)");
+        } catch (IOException e) {
+            throw bad(file, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static InputStream decompressed(Path file, BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        if (first < 0) {
+            throw bad(file, "is empty; expected an idx file");
+        }
+        return ((first << 8) | second) == GZIP_MAGIC ? new GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    /** Reads exactly {@code into.length} bytes and insists that nothing follows them. */
+    private static void readBody(Path file, DataInputStream in, byte[] into, String what) throws IOException {
+        int done = 0;
+        while (done < into.length) {
+            int n = in.read(into, done, into.length - done);
+            if (n < 0) {
+                throw bad(file, "is truncated: the header declares " + what + " (" + into.length + " bytes) but only "
+                        + done + " bytes follow it");
+            }
+            done += n;
+        }
+        if (in.read() >= 0) {
+            throw bad(file, "has data after the " + what + " its header declares; expected the file to end there");
+        }
+    }
+
+    private static void expectMagic(Path file, int magic, int expected, String kind) {
+        if (magic != expected) {
+            throw bad(file, String.format("starts with magic number 0x%08x; expected 0x%08x for %s", magic, expected, kind));
+        }
+    }
+
+    private static BadInputException bad(Path file, String problem) {
+        return new BadInputException("data file " + file + " " + problem);
+    }
+}
