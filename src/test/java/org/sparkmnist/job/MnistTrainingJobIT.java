@@ -22,7 +22,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.config.SettingsLoader;
@@ -42,8 +41,8 @@ class MnistTrainingJobIT {
     private static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path output;
+    /** Kept after the build: submit/test.sh executes the results notebook against this run. */
+    private final Path output = Path.of("target", "it-runs").toAbsolutePath();
 
     private Path run;
     private JsonNode summary;
@@ -51,6 +50,11 @@ class MnistTrainingJobIT {
 
     @BeforeAll
     void trainBothModelsForThreeEpochs() throws IOException {
+        if (Files.exists(output)) {
+            try (var files = Files.walk(output)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
         int exit = MnistTrainingJob.execute(List.of("conf/application.conf", "data.dir=" + MNIST, "output.dir=" + output,
                 "run.id=it", "train.epochs=3", "spark.master=local[2]"));
         assertEquals(0, exit, "exit code");
@@ -62,6 +66,7 @@ class MnistTrainingJobIT {
     @Test
     void runIsCompleteAndLeavesNoScratch() {
         assertTrue(Files.exists(run.resolve("_SUCCESS")));
+        assertTrue(Files.isRegularFile(run.resolve("report.html")));
         for (String model : List.of("softmax", "mlp")) {
             for (String file : List.of("model.zip", "metrics.csv", "accuracy.png", "loss.png", "confusion.csv", "classes.csv",
                     "misclassified.csv", "misclassified-images-idx3-ubyte")) {

@@ -1,0 +1,17 @@
+package org.sparkmnist.output;
+
+import java.util.List;
+import org.sparkmnist.training.EpochMetrics;
+import org.sparkmnist.training.TestResult;
+
+/**
+ * What report.html shows of one trained model.
+ *
+ * @param tutorialAccuracy the Keras tutorial's test accuracy for this model, or null for a model the tutorial has not
+ */
+public record ModelReport(String name, List<EpochMetrics> history, TestResult test, long params, Double tutorialAccuracy) {
+
+    public ModelReport {
+        history = List.copyOf(history);
+    }
+}
