@@ -22,21 +22,24 @@ for arg in "$@"; do
 done
 cd "$root"
 
+# The job runs from its own jar, replaced by a rename after each build: a rebuild (or an IDE)
+# rewriting target/classes can then never pull classes from under a run that is still going.
+jar=target/local/spark-mnist.jar
 stale() {
-  [ ! -f target/classpath.txt ] || [ ! -f target/classes/org/sparkmnist/job/MnistTrainingJob.class ] ||
-    [ -n "$(find src/main pom.xml -newer target/classpath.txt -print -quit)" ]
+  [ ! -f "$jar" ] || [ ! -f target/local/classpath.txt ] ||
+    [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]
 }
 if stale; then
   echo "run-local: building (mvn compile)" >&2
-  mkdir -p target
+  mkdir -p target/local
   if ! mvn -B -DskipTests compile dependency:build-classpath -DincludeScope=compile \
-      -Dmdep.outputFile=target/classpath.txt >target/build.log 2>&1; then
+      -Dmdep.outputFile=target/local/classpath.txt >target/build.log 2>&1; then
     tail -40 target/build.log >&2
     echo "run-local: error: the build failed; the whole log is target/build.log" >&2
     exit 1
   fi
-  # The plugin leaves an unchanged file untouched; its time stamp is what marks the build as fresh.
-  touch target/classpath.txt
+  jar --create --file "$jar.tmp" -C target/classes .
+  mv -f "$jar.tmp" "$jar"
 fi
 
 if [ -z "${SPARK_MNIST_NO_FETCH:-}" ]; then
@@ -52,5 +55,5 @@ export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 exec java "${java17[@]}" -Xmx"${DRIVER_MEMORY:-6g}" \
   -Dorg.bytedeco.javacpp.cachedir="$root/target/javacpp-cache" \
   ${JAVA_OPTS:-} \
-  -cp "target/classes:$(cat target/classpath.txt)" \
+  -cp "$jar:$(cat target/local/classpath.txt)" \
   org.sparkmnist.job.MnistTrainingJob conf/application.conf "${args[@]}"
