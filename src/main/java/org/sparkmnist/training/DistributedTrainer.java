@@ -26,11 +26,13 @@ public final class DistributedTrainer {
     private final JavaSparkContext spark;
     private final TrainSettings settings;
     private final PathsScorer scorer;
+    private final EpochProgress progress;
 
     public DistributedTrainer(JavaSparkContext spark, TrainSettings settings) {
         this.spark = spark;
         this.settings = settings;
         this.scorer = new PathsScorer(spark);
+        this.progress = EpochProgress.attachIfInteractive(spark);
     }
 
     public int workers() {
@@ -54,18 +56,29 @@ public final class DistributedTrainer {
         JavaRDD<String> train = paths(data.train(), workers);
         JavaRDD<String> validation = paths(data.validation(), workers);
 
+        // Rounds per epoch as DL4J splits the paths: one Spark job per averaging round.
+        int rounds = (int) Math.ceil((double) data.train().size() / ((long) workers * settings.averagingFrequency()));
         List<EpochMetrics> history = new ArrayList<>(earlier);
         double seconds = earlier.stream().mapToDouble(EpochMetrics::seconds).sum();
         try {
             for (int epoch = earlier.size() + 1; epoch <= settings.epochs(); epoch++) {
                 long start = System.nanoTime();
+                if (progress != null) {
+                    progress.startEpoch(model + " epoch " + epoch + "/" + settings.epochs(), rounds,
+                            (long) data.train().size() * settings.batchSize());
+                }
+                spark.setJobGroup(EpochProgress.JOB_GROUP, model + " epoch " + epoch, false);
                 sparkNet.fitPaths(train, LOADER);
+                spark.clearJobGroup();
                 Tally trainTally = scorer.score(sparkNet.getNetwork(), train);
                 Tally validationTally = scorer.score(sparkNet.getNetwork(), validation);
                 double epochSeconds = (System.nanoTime() - start) / 1e9;
                 EpochMetrics metrics = new EpochMetrics(epoch, epochSeconds, trainTally.loss(), trainTally.accuracy(),
                         validationTally.loss(), validationTally.accuracy());
                 seconds += epochSeconds;
+                if (progress != null) {
+                    progress.endEpoch();
+                }
                 history.add(metrics);
                 LOG.info(EpochLog.line(model, metrics, settings.epochs(), seconds));
                 listener.epochDone(metrics, sparkNet.getNetwork());
