@@ -1,0 +1,219 @@
+package org.sparkmnist.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.io.FileUtils;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.job.MnistTrainingJob;
+import org.sparkmnist.testing.MnistFiles;
+import org.sparkmnist.testing.SavedModels;
+
+/**
+ * The job with HDFS in and out: a real NameNode and DataNode (MiniDFSCluster, in this JVM, on
+ * 127.0.0.1) hold the MNIST files, receive the run, and also hold the minibatches the job stages
+ * for training, which must be gone once the run is committed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HdfsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> MODELS = List.of("softmax", "mlp");
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    private MiniDFSCluster hdfs;
+    private FileSystem fs;
+    private String root;
+    private int exit;
+    private Path run;
+    private JsonNode summary;
+    private int stagedFilesSeen;
+
+    @BeforeAll
+    void trainOneEpochFromAndToHdfs() throws Exception {
+        List<java.nio.file.Path> mnist = MnistFiles.files();
+        hdfs = startHdfs(new File("target/it-hdfs").getAbsoluteFile());
+        fs = hdfs.getFileSystem();
+        root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        for (java.nio.file.Path file : mnist) {
+            fs.copyFromLocalFile(new Path(file.toUri()), new Path(root + "/mnist/" + file.getFileName()));
+        }
+
+        StagingWatcher watcher = new StagingWatcher(new Path(root + "/runs/_temporary"));
+        watcher.start();
+        try {
+            exit = MnistTrainingJob.execute(List.of("conf/application.conf", "data.dir=" + root + "/mnist",
+                    "output.dir=" + root + "/runs", "run.id=h1", "train.epochs=1", "spark.master=local[2]"));
+        } finally {
+            stagedFilesSeen = watcher.finish();
+        }
+        run = new Path(root + "/runs/h1");
+        if (fs.exists(new Path(run, "summary.json"))) {
+            try (InputStream in = fs.open(new Path(run, "summary.json"))) {
+                summary = JSON.readTree(in);
+            }
+        }
+    }
+
+    @AfterAll
+    void stopHdfs() {
+        if (hdfs != null) {
+            hdfs.shutdown(true);
+        }
+    }
+
+    /** One NameNode and one DataNode whose every socket (RPC, data transfer, HTTP) is on 127.0.0.1. */
+    private static MiniDFSCluster startHdfs(File baseDir) throws IOException {
+        // The NameNode's and DataNode's own chatter (and their shutdown) is not what this test is about.
+        Configurator.setLevel("org.apache.hadoop", Level.ERROR);
+        Configurator.setLevel("org.apache.hadoop.hdfs.server", Level.OFF);
+        FileUtils.deleteDirectory(baseDir);
+        Configuration conf = new Configuration();
+        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.getPath());
+        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+        conf.set("dfs.namenode.https-address", "127.0.0.1:0");
+        conf.set("dfs.datanode.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeAddrConfig(true).build();
+        cluster.waitActive();
+        return cluster;
+    }
+
+    @Test
+    void jobSucceeds() {
+        assertEquals(0, exit, "exit code of the job");
+    }
+
+    @Test
+    void runIsCompleteOnHdfs() throws IOException {
+        assertTrue(fs.isFile(new Path(run, "_SUCCESS")), "_SUCCESS");
+        assertTrue(fs.isFile(new Path(run, "summary.json")), "summary.json");
+        for (String model : MODELS) {
+            for (String file : List.of("model.zip", "metrics.csv", "accuracy.png", "loss.png")) {
+                Path path = new Path(run, model + "/" + file);
+                assertTrue(fs.isFile(path) && fs.getFileStatus(path).getLen() > 0, path + " exists and is not empty");
+            }
+            byte[] head = new byte[4];
+            try (InputStream in = fs.open(new Path(run, model + "/accuracy.png"))) {
+                assertEquals(4, in.readNBytes(head, 0, 4));
+            }
+            assertArrayEquals(PNG_MAGIC, head, model + "/accuracy.png is a PNG");
+        }
+    }
+
+    @Test
+    void metricsHaveTheHeaderAndOneRowForTheEpoch() throws IOException {
+        for (String model : MODELS) {
+            String csv;
+            try (InputStream in = fs.open(new Path(run, model + "/metrics.csv"))) {
+                csv = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            List<String> lines = csv.lines().toList();
+            assertEquals("epoch,seconds,loss,accuracy,val_loss,val_accuracy", lines.get(0), model);
+            assertEquals(2, lines.size(), model + ": one epoch, one row");
+        }
+    }
+
+    @Test
+    void oneEpochReachesUsefulAccuracy() {
+        double softmax = summary.at("/models/softmax/test_accuracy").asDouble();
+        double mlp = summary.at("/models/mlp/test_accuracy").asDouble();
+        assertTrue(softmax >= 0.85, "softmax test accuracy " + softmax);
+        assertTrue(mlp >= 0.94, "mlp test accuracy " + mlp);
+    }
+
+    @Test
+    void modelsReloadedFromHdfsScoreAsReported() throws IOException {
+        DataSet test = SavedModels.testSet(root + "/mnist", summary.at("/config/data/normalize").asBoolean(), new Configuration());
+        for (String model : MODELS) {
+            MultiLayerNetwork network = SavedModels.load(fs.open(new Path(run, model + "/model.zip")));
+            double reported = summary.at("/models/" + model + "/test_accuracy").asDouble();
+            assertEquals(reported, SavedModels.accuracy(network, test), 1e-6, model);
+        }
+    }
+
+    @Test
+    void minibatchesWereStagedOnHdfsAndRemoved() throws IOException {
+        // 391 training + 79 validation minibatches of 128: the watcher must have seen them on HDFS.
+        assertTrue(stagedFilesSeen >= 470, "minibatch files seen under /runs/_temporary: " + stagedFilesSeen);
+        Path temporary = new Path(root + "/runs/_temporary");
+        assertFalse(fs.exists(temporary) && fs.listStatus(temporary).length > 0,
+                "left under /runs/_temporary: " + (fs.exists(temporary) ? Arrays.toString(fs.listStatus(temporary)) : ""));
+        List<String> runs = new ArrayList<>();
+        for (FileStatus status : fs.listStatus(new Path(root + "/runs"))) {
+            runs.add(status.getPath().getName());
+        }
+        assertEquals(List.of("h1"), runs, "only the committed run remains under /runs");
+    }
+
+    /**
+     * Counts, while the job runs, the most files ever present under the run's temporary directory
+     * on HDFS: proof that staging used the output's filesystem and not a local disk.
+     */
+    private final class StagingWatcher extends Thread {
+
+        private final Path temporary;
+        private final AtomicInteger most = new AtomicInteger();
+        private volatile boolean done;
+
+        StagingWatcher(Path temporary) {
+            super("hdfs-staging-watcher");
+            this.temporary = temporary;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (!done) {
+                try {
+                    if (fs.exists(temporary)) {
+                        int files = 0;
+                        RemoteIterator<LocatedFileStatus> it = fs.listFiles(temporary, true);
+                        while (it.hasNext()) {
+                            it.next();
+                            files++;
+                        }
+                        most.accumulateAndGet(files, Math::max);
+                    }
+                    Thread.sleep(500);
+                } catch (IOException e) {
+                    // A directory deleted while listing; the next round sees the new state.
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        int finish() throws InterruptedException {
+            done = true;
+            join(10_000);
+            return most.get();
+        }
+    }
+}

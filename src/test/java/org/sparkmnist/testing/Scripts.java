@@ -1,0 +1,97 @@
+package org.sparkmnist.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the project's shell scripts as a user would, from the checkout's top directory, with a time limit. */
+public final class Scripts {
+
+    /** Failsafe and Surefire run in the project's base directory. */
+    public static final Path REPO = Path.of("").toAbsolutePath();
+
+    private Scripts() {
+    }
+
+    /** What a script did: its exit code and everything it printed (stdout and stderr together). */
+    public record Result(int exitCode, String output) {
+
+        /** The last lines of the output, for assertion messages. */
+        public String tail(int lines) {
+            List<String> all = output.lines().toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        }
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to this JVM's environment, keeping its output in
+     * {@code log}. A run over {@code timeout} is killed with everything it started.
+     */
+    public static Result run(List<String> command, Map<String, String> env, Path log, Duration timeout) {
+        try {
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                killTree(process.toHandle());
+                process.waitFor(30, TimeUnit.SECONDS);
+                throw new AssertionError(command + " did not finish within " + timeout + "; output in " + log);
+            }
+            return new Result(process.exitValue(), Files.readString(log));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + command, e);
+        }
+    }
+
+    /** Kills a process and all its descendants, children first. */
+    public static void killTree(ProcessHandle process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** A TCP port on 127.0.0.1 that is free now, together with the {@code count - 1} ports after it. */
+    public static int freePorts(int count) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int first = freePort();
+            if (first + count > 65_535) {
+                continue;
+            }
+            boolean allFree = true;
+            for (int port = first + 1; port < first + count && allFree; port++) {
+                allFree = isFree(port);
+            }
+            if (allFree) {
+                return first;
+            }
+        }
+        throw new AssertionError("no " + count + " consecutive free ports on 127.0.0.1");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
