@@ -67,7 +67,7 @@ public final class MnistTrainingJob {
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
 
-        RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), hadoop);
+        RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             StagedSplit staged = new SplitStager(spark.hadoopConfiguration(), settings.data().classes(), settings.data().normalize(),

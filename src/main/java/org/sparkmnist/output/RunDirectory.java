@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmnist.BadInputException;
 
 /**
  * One run's outputs, assembled under {@code <output.dir>/_temporary/<run.id>-<attempt>/} and moved to
@@ -25,24 +26,34 @@ public final class RunDirectory {
     private final FileSystem fs;
     private final Path target;
     private final Path attempt;
+    private final boolean overwrite;
 
-    private RunDirectory(FileSystem fs, Path target, Path attempt) {
+    private RunDirectory(FileSystem fs, Path target, Path attempt, boolean overwrite) {
         this.fs = fs;
         this.target = target;
         this.attempt = attempt;
+        this.overwrite = overwrite;
     }
 
-    public static RunDirectory create(String outputDir, String runId, Configuration hadoop) throws IOException {
+    /**
+     * Starts an attempt at run {@code runId}. Without {@code overwrite} an existing run of that id is
+     * bad input, refused here, before any training, rather than after an hour of it.
+     */
+    public static RunDirectory create(String outputDir, String runId, boolean overwrite, Configuration hadoop) throws IOException {
         Path root = new Path(outputDir);
         FileSystem fs = root.getFileSystem(hadoop);
         root = fs.makeQualified(root);
         // Local disks would otherwise get a .crc side file beside every output.
         fs.setWriteChecksum(false);
+        Path target = new Path(root, runId);
+        if (!overwrite && fs.exists(target)) {
+            throw existing(target);
+        }
         Path attempt = new Path(new Path(root, TEMPORARY), runId + "-" + UUID.randomUUID().toString().substring(0, 8));
         if (!fs.mkdirs(attempt)) {
             throw new IOException("cannot create " + attempt);
         }
-        return new RunDirectory(fs, new Path(root, runId), attempt);
+        return new RunDirectory(fs, target, attempt, overwrite);
     }
 
     /** Where the finished run will be. */
@@ -81,6 +92,9 @@ public final class RunDirectory {
     public void commit() throws IOException {
         writeText(SUCCESS, "");
         Path previous = null;
+        if (fs.exists(target) && !overwrite) {
+            throw existing(target);
+        }
         if (fs.exists(target)) {
             previous = new Path(attempt, "previous");
             if (!fs.rename(target, previous)) {
@@ -109,6 +123,11 @@ public final class RunDirectory {
         } catch (IOException e) {
             LOG.warn("could not remove {}: {}", attempt, e.getMessage());
         }
+    }
+
+    private static BadInputException existing(Path target) {
+        return new BadInputException("run directory " + target + " already exists and config key output.mode is fail-if-exists;"
+                + " choose another run.id or set output.mode=overwrite");
     }
 
     @FunctionalInterface

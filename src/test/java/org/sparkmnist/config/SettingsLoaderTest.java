@@ -174,6 +174,14 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void outputModeIsOverwriteOrFailIfExists() {
+        assertTrue(load().output().overwrite());
+        assertFalse(load("output.mode=fail-if-exists").output().overwrite());
+        String message = rejection("output.mode=append");
+        assertTrue(message.contains("output.mode") && message.contains("overwrite, fail-if-exists"), message);
+    }
+
+    @Test
     void effectiveConfigRecordsTheResolvedRunId() {
         JobSettings settings = load("run.id=r7");
         assertTrue(settings.effectiveJson().contains("\"r7\""));

@@ -2,6 +2,7 @@ package org.sparkmnist.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.BadInputException;
 
 class RunDirectoryTest {
 
@@ -17,7 +19,7 @@ class RunDirectoryTest {
     Path out;
 
     private RunDirectory attempt(String id) throws IOException {
-        return RunDirectory.create(out.toString(), id, new Configuration());
+        return RunDirectory.create(out.toString(), id, true, new Configuration());
     }
 
     @Test
@@ -64,6 +66,29 @@ class RunDirectoryTest {
         second.commit();
         assertEquals("second", Files.readString(out.resolve("r1/summary.json")));
         assertFalse(Files.exists(out.resolve("r1/old-only.txt")), "files of two attempts must not mix");
+    }
+
+    @Test
+    void failIfExistsRefusesAnExistingRunBeforeAnyWork() throws IOException {
+        RunDirectory first = attempt("r1");
+        first.writeText("summary.json", "first");
+        first.commit();
+        String message = assertThrows(BadInputException.class,
+                () -> RunDirectory.create(out.toString(), "r1", false, new Configuration())).getMessage();
+        assertTrue(message.contains("r1") && message.contains("output.mode"), message);
+        assertEquals("first", Files.readString(out.resolve("r1/summary.json")));
+        assertFalse(Files.exists(out.resolve(RunDirectory.TEMPORARY)), "a refused run must leave nothing behind");
+    }
+
+    @Test
+    void failIfExistsRefusesARunThatAppearedDuringTraining() throws IOException {
+        RunDirectory slow = RunDirectory.create(out.toString(), "r1", false, new Configuration());
+        RunDirectory fast = attempt("r1");
+        fast.writeText("summary.json", "fast");
+        fast.commit();
+        slow.writeText("summary.json", "slow");
+        assertThrows(BadInputException.class, slow::commit);
+        assertEquals("fast", Files.readString(out.resolve("r1/summary.json")));
     }
 
     @Test
