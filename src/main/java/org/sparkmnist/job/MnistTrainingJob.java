@@ -21,7 +21,6 @@ import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.output.ModelReport;
-import org.sparkmnist.output.ModelSummaryEntry;
 import org.sparkmnist.output.RunDirectory;
 import org.sparkmnist.output.SummaryJson;
 import org.sparkmnist.training.DistributedTrainer;
@@ -76,7 +75,6 @@ public final class MnistTrainingJob {
                     settings.data().normalize());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
-            List<ModelSummaryEntry> summary = new ArrayList<>();
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {
                 MultiLayerNetwork network = new MultiLayerNetwork(
@@ -95,11 +93,8 @@ public final class MnistTrainingJob {
                 ModelOutputs.write(run, spec.name(), training, result, data.testImages(), settings.data().classes());
                 reports.add(new ModelReport(spec.name(), training.history(), result, training.network().numParams(),
                         SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
-                summary.add(new ModelSummaryEntry(spec.name(), result.accuracy(), result.loss(), training.network().numParams(),
-                        training.history().size(), training.trainSeconds(), training.trainSeconds() / training.history().size(),
-                        SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
             }
-            run.writeText("summary.json", SummaryJson.render(settings.runId(), summary, settings.effectiveJson(),
+            run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
             run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
             run.commit();

@@ -115,7 +115,7 @@ public final class HtmlReport {
             html.append("<p class=\"note\">not a model of the Keras tutorial: no number to compare with</p>\n");
         }
         List<EpochMetrics> history = model.history();
-        double seconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
+        double seconds = model.trainSeconds();
         html.append("<table class=\"facts\">\n");
         fact(html, "test loss", String.format(Locale.ROOT, "%.4f", model.test().loss()));
         fact(html, "parameters", String.format(Locale.ROOT, "%,d", model.params()));

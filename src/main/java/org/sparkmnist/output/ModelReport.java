@@ -5,7 +5,7 @@ import org.sparkmnist.training.EpochMetrics;
 import org.sparkmnist.training.TestResult;
 
 /**
- * What report.html shows of one trained model.
+ * What the run says of one trained model, in summary.json and report.html.
  *
  * @param tutorialAccuracy the Keras tutorial's test accuracy for this model, or null for a model the tutorial has not
  */
@@ -13,5 +13,10 @@ public record ModelReport(String name, List<EpochMetrics> history, TestResult te
 
     public ModelReport {
         history = List.copyOf(history);
+    }
+
+    /** Wall-clock seconds of all epochs, metrics included. */
+    public double trainSeconds() {
+        return history.stream().mapToDouble(EpochMetrics::seconds).sum();
     }
 }

@@ -20,26 +20,26 @@ public final class SummaryJson {
     private SummaryJson() {
     }
 
-    public static String render(String runId, List<ModelSummaryEntry> models, String effectiveConfigJson, Map<String, String> environment)
+    public static String render(String runId, List<ModelReport> models, String effectiveConfigJson, Map<String, String> environment)
             throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("run_id", runId);
         root.put("finished", Instant.now().toString());
         ObjectNode byName = root.putObject("models");
-        for (ModelSummaryEntry m : models) {
-            ObjectNode node = byName.putObject(m.model());
-            node.put("test_accuracy", m.testAccuracy());
-            node.put("test_loss", m.testLoss());
+        for (ModelReport m : models) {
+            ObjectNode node = byName.putObject(m.name());
+            node.put("test_accuracy", m.test().accuracy());
+            node.put("test_loss", m.test().loss());
             node.put("params", m.params());
-            node.put("epochs", m.epochs());
+            node.put("epochs", m.history().size());
             node.put("train_seconds", m.trainSeconds());
-            node.put("seconds_per_epoch", m.secondsPerEpoch());
+            node.put("seconds_per_epoch", m.trainSeconds() / m.history().size());
             if (m.tutorialAccuracy() != null) {
                 node.put("tutorial_test_accuracy", m.tutorialAccuracy());
             }
         }
         ArrayNode order = root.putArray("model_order");
-        models.forEach(m -> order.add(m.model()));
+        models.forEach(m -> order.add(m.name()));
         ObjectNode env = root.putObject("environment");
         environment.forEach(env::put);
         root.set("config", JSON.readTree(effectiveConfigJson));

@@ -87,7 +87,7 @@ public final class DistributedTrainer {
             train.unpersist(false);
             validation.unpersist(false);
         }
-        return new TrainingRun(sparkNet.getNetwork(), history, seconds);
+        return new TrainingRun(sparkNet.getNetwork(), history);
     }
 
     private JavaRDD<String> paths(List<String> files, int partitions) {

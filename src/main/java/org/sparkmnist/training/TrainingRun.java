@@ -4,5 +4,5 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** A trained model and its history. */
-public record TrainingRun(MultiLayerNetwork network, List<EpochMetrics> history, double trainSeconds) {
+public record TrainingRun(MultiLayerNetwork network, List<EpochMetrics> history) {
 }
