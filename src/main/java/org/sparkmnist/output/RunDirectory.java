@@ -92,10 +92,10 @@ public final class RunDirectory {
     public void commit() throws IOException {
         writeText(SUCCESS, "");
         Path previous = null;
-        if (fs.exists(target) && !overwrite) {
-            throw existing(target);
-        }
         if (fs.exists(target)) {
+            if (!overwrite) {
+                throw existing(target);
+            }
             previous = new Path(attempt, "previous");
             if (!fs.rename(target, previous)) {
                 throw new IOException("cannot move the existing run " + target + " aside");

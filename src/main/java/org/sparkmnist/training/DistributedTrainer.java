@@ -56,7 +56,7 @@ public final class DistributedTrainer {
         JavaRDD<String> train = paths(data.train(), workers);
         JavaRDD<String> validation = paths(data.validation(), workers);
 
-        // Rounds per epoch as DL4J splits the paths: one Spark job per averaging round.
+        // Averaging rounds per epoch, as DL4J splits the paths among the workers.
         int rounds = (int) Math.ceil((double) data.train().size() / ((long) workers * settings.averagingFrequency()));
         List<EpochMetrics> history = new ArrayList<>(earlier);
         double seconds = earlier.stream().mapToDouble(EpochMetrics::seconds).sum();

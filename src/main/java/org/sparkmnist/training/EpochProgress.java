@@ -10,9 +10,9 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 
 /**
  * A live progress line within an epoch, for a person watching a terminal: the share of the
- * epoch's averaging rounds done, examples per second and the time left, redrawn in place.
- * Each averaging round is one Spark job in the training job group, so a listener counting those
- * jobs knows how far the epoch is. Off when stderr is not a terminal (Airflow, CI, log files),
+ * epoch done, examples per second and the time left, redrawn in place. DL4J runs each averaging
+ * round as Spark jobs in the training job group, so a listener counting those jobs knows how far
+ * the epoch is. Off when stderr is not a terminal (Airflow, CI, log files),
  * where the per-epoch lines are all that should appear.
  */
 public final class EpochProgress extends SparkListener {
@@ -20,11 +20,16 @@ public final class EpochProgress extends SparkListener {
     static final String JOB_GROUP = "spark-mnist-training";
 
     private final PrintStream out;
-    private final AtomicInteger rounds = new AtomicInteger();
+    private final AtomicInteger jobsDone = new AtomicInteger();
     private volatile String label = "";
-    private volatile int expectedRounds = 1;
+    private volatile int expectedJobs = 1;
     private volatile long examples;
     private volatile long startNanos;
+    /**
+     * DL4J runs a few Spark jobs per averaging round (count, rebalance, aggregate); how many is
+     * learnt from the first epoch, which is then the yardstick for the next ones.
+     */
+    private volatile int jobsLastEpoch;
     /** Whether the job now running is an averaging round; Spark's listener bus calls us from one thread. */
     private boolean training;
 
@@ -42,24 +47,18 @@ public final class EpochProgress extends SparkListener {
         return progress;
     }
 
-    /**
-     * DL4J runs a few Spark jobs per averaging round (count, rebalance, aggregate); how many is
-     * learnt from the first epoch, which is then the yardstick for the next ones.
-     */
-    private volatile int jobsLastEpoch;
-
     void startEpoch(String label, int averagingRounds, long examples) {
         this.label = label;
-        this.expectedRounds = jobsLastEpoch > 0 ? jobsLastEpoch : Math.max(1, 2 * averagingRounds + 1);
+        this.expectedJobs = jobsLastEpoch > 0 ? jobsLastEpoch : Math.max(1, 2 * averagingRounds + 1);
         this.examples = examples;
-        this.rounds.set(0);
+        this.jobsDone.set(0);
         this.startNanos = System.nanoTime();
         draw();
     }
 
     /** Clears the line so the epoch's summary line replaces it. */
     void endEpoch() {
-        jobsLastEpoch = rounds.get();
+        jobsLastEpoch = jobsDone.get();
         out.print("\r\033[K");
         out.flush();
     }
@@ -73,13 +72,13 @@ public final class EpochProgress extends SparkListener {
     @Override
     public void onJobEnd(SparkListenerJobEnd end) {
         if (training) {
-            rounds.incrementAndGet();
+            jobsDone.incrementAndGet();
             draw();
         }
     }
 
     private void draw() {
-        double done = Math.min(0.99, (double) rounds.get() / expectedRounds);
+        double done = Math.min(0.99, (double) jobsDone.get() / expectedJobs);
         double seconds = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
         double perSecond = done * examples / seconds;
         String left = done > 0 ? EpochLog.duration(seconds * (1 - done) / done) : "?";
