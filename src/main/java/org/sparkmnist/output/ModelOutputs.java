@@ -1,7 +1,6 @@
 package org.sparkmnist.output;
 
 import java.io.IOException;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxWriter;
@@ -31,10 +30,5 @@ public final class ModelOutputs {
         byte[] loss = Charts.loss(model, training.history());
         run.write(dir + "accuracy.png", out -> out.write(accuracy));
         run.write(dir + "loss.png", out -> out.write(loss));
-    }
-
-    /** Reloads a saved model, as a user would, to check or reuse it. */
-    public static MultiLayerNetwork load(java.io.InputStream in) throws IOException {
-        return ModelSerializer.restoreMultiLayerNetwork(in, true);
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,14 +21,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.output.ModelOutputs;
+import org.sparkmnist.testing.SavedModels;
 
 /**
  * The whole job, in local mode, on the real MNIST files: a short run of both models must reach
@@ -89,14 +87,10 @@ class MnistTrainingJobIT {
 
     @Test
     void reloadedModelsScoreExactlyAsReported() throws IOException {
-        DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), 10, true);
+        DataSet test = SavedModels.testSet(MNIST, true, new Configuration());
         for (String model : List.of("softmax", "mlp")) {
-            MultiLayerNetwork network;
-            try (InputStream in = Files.newInputStream(run.resolve(model).resolve(ModelOutputs.MODEL_FILE))) {
-                network = ModelOutputs.load(in);
-            }
-            Evaluation evaluation = network.evaluate(new org.nd4j.linalg.dataset.adapter.SingletonDataSetIterator(test));
-            assertEquals(summary.at("/models/" + model + "/test_accuracy").asDouble(), evaluation.accuracy(), 1e-9, model);
+            MultiLayerNetwork network = SavedModels.load(Files.newInputStream(run.resolve(model).resolve(ModelOutputs.MODEL_FILE)));
+            assertEquals(summary.at("/models/" + model + "/test_accuracy").asDouble(), SavedModels.accuracy(network, test), 1e-9, model);
         }
     }
 
