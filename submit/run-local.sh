@@ -22,25 +22,8 @@ for arg in "$@"; do
 done
 cd "$root"
 
-# The job runs from its own jar, replaced by a rename after each build: a rebuild (or an IDE)
-# rewriting target/classes can then never pull classes from under a run that is still going.
+submit/build-local.sh
 jar=target/local/spark-mnist.jar
-stale() {
-  [ ! -f "$jar" ] || [ ! -f target/local/classpath.txt ] ||
-    [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]
-}
-if stale; then
-  echo "run-local: building (mvn compile)" >&2
-  mkdir -p target/local
-  if ! mvn -B -DskipTests compile dependency:build-classpath -DincludeScope=compile \
-      -Dmdep.outputFile=target/local/classpath.txt >target/build.log 2>&1; then
-    tail -40 target/build.log >&2
-    echo "run-local: error: the build failed; the whole log is target/build.log" >&2
-    exit 1
-  fi
-  jar --create --file "$jar.tmp" -C target/classes .
-  mv -f "$jar.tmp" "$jar"
-fi
 
 if [ -z "${SPARK_MNIST_NO_FETCH:-}" ]; then
   submit/fetch-mnist.sh "$root/data/mnist" >&2

@@ -86,6 +86,9 @@ Environment:
   MVN [mvn]                 Maven used to build the jar
   SPARK_MNIST_SUBMIT_DRY_RUN  when non-empty, print the command instead of
                             running it
+
+  --build-only              build the application jar if it is stale, then exit
+                            (submit/benchmark.sh builds before it measures)
 EOF
 }
 
@@ -178,6 +181,7 @@ while (($#)); do
   arg=$1
   case $arg in
     -h | --help | help) usage; exit 0 ;;
+    --build-only) build_only=1; shift ;;
     --) shift; break ;;
     --*=*) take_option "${arg%%=*}" "${arg#*=}"; shift ;;
     -*)
@@ -239,6 +243,7 @@ else
     [[ -f $app_jar ]] || { printf '%s: error: the build did not produce %s\n' "$SCRIPT_NAME" "$app_jar" >&2; exit 1; }
   fi
 fi
+[[ -z ${build_only:-} ]] || exit 0
 
 # ------------------------------------------------------------ Spark
 

@@ -7,12 +7,12 @@ import org.apache.logging.log4j.core.config.Configurator;
  * Keeps the console readable: the job's own lines at INFO, everything else (Spark, Hadoop, ND4J's
  * banners) at the configured level, WARN by default.
  */
-final class QuietLogging {
+public final class QuietLogging {
 
     private QuietLogging() {
     }
 
-    static void apply(String libraryLevel) {
+    public static void apply(String libraryLevel) {
         Configurator.setRootLevel(Level.toLevel(libraryLevel, Level.WARN));
         Configurator.setLevel("org.sparkmnist", Level.INFO);
     }

@@ -1,0 +1,80 @@
+package org.sparkmnist.benchmark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.sparkmnist.BadInputException;
+
+/**
+ * The benchmark's own options; everything else is job config ({@code FILE.conf}, {@code key=value})
+ * passed to every configuration alike.
+ */
+record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, boolean cluster, Path report, List<String> jobArgs,
+                        String commandLine) {
+
+    static final String USAGE = String.join("\n",
+            "usage: submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--report FILE]",
+            "                           [FILE.conf ...] [key=value ...]",
+            "  --frequencies  averaging frequencies for the trade-off table (default 5,20,80; 'none' skips it)",
+            "  --scales       training-set sizes in copies of MNIST for the scaling table, e.g. 1,4,16 (default: none)",
+            "  --no-cluster   skip (c), the two-worker standalone cluster",
+            "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
+
+    static BenchmarkOptions parse(List<String> args) {
+        List<Integer> frequencies = List.of(5, 20, 80);
+        List<Integer> scales = List.of();
+        boolean cluster = true;
+        Path report = Path.of("docs", "BENCHMARKS.md");
+        List<String> jobArgs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--frequencies" -> frequencies = numbers(arg, value(args, ++i, arg));
+                case "--scales" -> scales = numbers(arg, value(args, ++i, arg));
+                case "--no-cluster" -> cluster = false;
+                case "--report" -> report = Path.of(value(args, ++i, arg));
+                default -> {
+                    if (arg.startsWith("--")) {
+                        throw new BadInputException("unknown benchmark option " + arg + "; expected one of --frequencies, "
+                                + "--scales, --no-cluster, --report");
+                    }
+                    jobArgs.add(arg);
+                }
+            }
+        }
+        return new BenchmarkOptions(frequencies, scales, cluster, report, jobArgs,
+                String.join(" ", prepend("submit/benchmark.sh", args)));
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new BadInputException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static List<Integer> numbers(String option, String list) {
+        if (list.equals("none")) {
+            return List.of();
+        }
+        List<Integer> numbers = new ArrayList<>();
+        for (String item : list.split(",")) {
+            try {
+                int n = Integer.parseInt(item.strip());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                numbers.add(n);
+            } catch (NumberFormatException e) {
+                throw new BadInputException(option + " expects positive integers separated by commas, got '" + list + "'");
+            }
+        }
+        return numbers;
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
+    }
+}

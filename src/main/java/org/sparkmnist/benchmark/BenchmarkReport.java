@@ -1,0 +1,73 @@
+package org.sparkmnist.benchmark;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's tables in docs/BENCHMARKS.md. Each table lives between its own pair of markers, so
+ * a run rewrites the tables it measured and leaves the others and the hand-written analysis alone.
+ */
+final class BenchmarkReport {
+
+    private BenchmarkReport() {
+    }
+
+    /** The main comparison: every configuration against the first one, the single-JVM baseline. */
+    static String comparison(List<Measurement> rows) {
+        Measurement baseline = rows.get(0);
+        StringBuilder table = new StringBuilder(
+                "| configuration | s/epoch (median, epochs 2..N) | examples/s | test accuracy | driver peak RSS | executor peak RSS | ratio to single JVM |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Measurement m : rows) {
+            table.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.2f%% | %s | %s | %.2f |\n", m.name(), m.secondsPerEpoch(),
+                    m.examplesPerSecond(), 100 * m.testAccuracy(), mib(m.driverPeakMb()), mib(m.executorPeakMb()),
+                    m.secondsPerEpoch() / baseline.secondsPerEpoch()));
+        }
+        return table.toString();
+    }
+
+    /** Averaging frequency against speed and accuracy. */
+    static String frequencies(List<Integer> frequencies, List<Measurement> rows) {
+        StringBuilder table = new StringBuilder(
+                "| averaging frequency (minibatches per worker between averages) | s/epoch | test accuracy |\n|---:|---:|---:|\n");
+        for (int i = 0; i < rows.size(); i++) {
+            table.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f%% |\n", frequencies.get(i), rows.get(i).secondsPerEpoch(),
+                    100 * rows.get(i).testAccuracy()));
+        }
+        return table.toString();
+    }
+
+    /** Cost against data size: each row's epoch time relative to the first row's, per example. */
+    static String scaling(List<Integer> copies, List<Measurement> rows) {
+        Measurement first = rows.get(0);
+        StringBuilder table = new StringBuilder("| data | training examples | s/epoch | examples/s | s/epoch relative to "
+                + copies.get(0) + "x, per example | driver peak RSS | executor peak RSS | test accuracy |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i < rows.size(); i++) {
+            Measurement m = rows.get(i);
+            double perExample = (m.secondsPerEpoch() / m.trainExamples()) / (first.secondsPerEpoch() / first.trainExamples());
+            table.append(String.format(Locale.ROOT, "| %dx MNIST | %,d | %.2f | %,.0f | %.2f | %s | %s | %.2f%% |\n", copies.get(i),
+                    m.trainExamples(), m.secondsPerEpoch(), m.examplesPerSecond(), perExample, mib(m.driverPeakMb()),
+                    mib(m.executorPeakMb()), 100 * m.testAccuracy()));
+        }
+        return table.toString();
+    }
+
+    /** Replaces the text between {@code <!-- benchmark:NAME -->} and {@code <!-- /benchmark:NAME -->}, or appends the section. */
+    static String replaceSection(String document, String name, String body) {
+        String begin = "<!-- benchmark:" + name + " -->";
+        String end = "<!-- /benchmark:" + name + " -->";
+        String section = begin + "\n" + body + end;
+        Matcher existing = Pattern.compile(Pattern.quote(begin) + ".*?" + Pattern.quote(end), Pattern.DOTALL).matcher(document);
+        if (existing.find()) {
+            return document.substring(0, existing.start()) + section + document.substring(existing.end());
+        }
+        return document + (document.isEmpty() || document.endsWith("\n\n") ? "" : document.endsWith("\n") ? "\n" : "\n\n") + section + "\n";
+    }
+
+    private static String mib(long mb) {
+        return mb == 0 ? "(in driver)" : String.format(Locale.ROOT, "%,d MiB", mb);
+    }
+}

@@ -1,0 +1,135 @@
+package org.sparkmnist.benchmark;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmnist.config.DataSettings;
+import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.data.MnistSplit;
+import org.sparkmnist.job.JobExit;
+import org.sparkmnist.job.QuietLogging;
+import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.training.CrossEntropy;
+import org.sparkmnist.training.EpochLog;
+import org.sparkmnist.training.EpochMetrics;
+import org.sparkmnist.training.RunningTrainingMetrics;
+import org.sparkmnist.training.Tally;
+import org.sparkmnist.training.TallyAccumulator;
+import org.sparkmnist.training.TestEvaluator;
+
+/**
+ * The single-machine alternative the Spark job is measured against: the same config, model, split,
+ * minibatches and per-epoch metrics, trained by one plain {@code MultiLayerNetwork.fit} in one JVM with
+ * ND4J's own threading, no Spark anywhere.
+ *
+ * <p>Usage: {@code SingleJvmBaseline --result FILE.json [FILE.conf ...] [key=value ...]}; it trains the
+ * first model of {@code models}. The result file holds each epoch's seconds and the test accuracy.
+ */
+public final class SingleJvmBaseline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SingleJvmBaseline.class);
+
+    private SingleJvmBaseline() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(JobExit.run(() -> {
+            List<String> rest = new ArrayList<>(List.of(args));
+            if (rest.size() < 2 || !rest.get(0).equals("--result")) {
+                throw new org.sparkmnist.BadInputException("usage: SingleJvmBaseline --result FILE.json [FILE.conf ...] [key=value ...]");
+            }
+            rest.remove(0);
+            Path result = Path.of(rest.remove(0));
+            JobSettings settings = SettingsLoader.load(rest);
+            QuietLogging.apply(settings.spark().logLevel());
+            Files.writeString(result, run(settings), StandardCharsets.UTF_8);
+        }));
+    }
+
+    static String run(JobSettings settings) throws Exception {
+        DataSettings data = settings.data();
+        IdxReader reader = new IdxReader(new Configuration());
+        IdxImages images = reader.readImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
+        IdxLabels labels = reader.readLabels(reader.locate(data.dir(), data.trainLabels()), data.classes());
+        MnistSplit split = MnistSplit.of(images.count(), settings.split());
+        int batch = settings.train().batchSize();
+        List<DataSet> train = minibatches(images, labels, split.train(), batch, data);
+        List<DataSet> validation = minibatches(images, labels, split.validation(), batch, data);
+        DataSet test = ExampleEncoder.encodeAll(
+                reader.readImages(reader.locate(data.dir(), data.testImages()), data.rows(), data.cols()),
+                reader.readLabels(reader.locate(data.dir(), data.testLabels()), data.classes()), data.classes(), data.normalize());
+
+        ModelSpec spec = settings.models().get(0);
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(spec, data.pixels(), data.classes()));
+        network.init();
+        // The same per-epoch work as the Spark job: Keras' running training metrics, then validation.
+        TallyAccumulator trainTally = new TallyAccumulator();
+        network.setListeners(new RunningTrainingMetrics(trainTally));
+        Random order = new Random(settings.train().seed());
+        List<Double> seconds = new ArrayList<>();
+        double total = 0;
+        int epochs = settings.train().epochs();
+        LOG.info("{}: single JVM, {} epochs, batch {}, {} minibatches", spec.name(), epochs, batch, train.size());
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            long start = System.nanoTime();
+            Collections.shuffle(train, order);
+            trainTally.reset();
+            for (DataSet minibatch : train) {
+                network.fit(minibatch);
+            }
+            Tally validated = Tally.EMPTY;
+            for (DataSet minibatch : validation) {
+                validated = validated.plus(CrossEntropy.tally(network.output(minibatch.getFeatures(), false), minibatch.getLabels()));
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            total += elapsed;
+            seconds.add(elapsed);
+            Tally trained = trainTally.value();
+            LOG.info(EpochLog.line(spec.name(), new EpochMetrics(epoch, elapsed, trained.loss(), trained.accuracy(),
+                    validated.loss(), validated.accuracy()), epochs, total));
+        }
+        double accuracy = TestEvaluator.evaluate(network, test, 0).accuracy();
+        LOG.info("{}: test accuracy {}", spec.name(), String.format("%.4f", accuracy));
+
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("model", spec.name());
+        root.put("test_accuracy", accuracy);
+        seconds.forEach(root.putArray("epoch_seconds")::add);
+        return json.writeValueAsString(root) + "\n";
+    }
+
+    /** The split's examples in the order the job stages them: minibatch i holds examples [i*batch, (i+1)*batch). */
+    private static List<DataSet> minibatches(IdxImages images, IdxLabels labels, int[] indices, int batch, DataSettings data) {
+        int width = images.pixelsPerImage();
+        List<DataSet> batches = new ArrayList<>();
+        for (int from = 0; from < indices.length; from += batch) {
+            int n = Math.min(batch, indices.length - from);
+            byte[] pixels = new byte[n * width];
+            byte[] classes = new byte[n];
+            for (int row = 0; row < n; row++) {
+                System.arraycopy(images.pixels(), indices[from + row] * width, pixels, row * width, width);
+                classes[row] = labels.labels()[indices[from + row]];
+            }
+            batches.add(ExampleEncoder.encode(pixels, classes, n, width, data.classes(), data.normalize()));
+        }
+        return batches;
+    }
+}

@@ -1,0 +1,47 @@
+package org.sparkmnist.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.sparkmnist.BadInputException;
+
+class BenchmarkOptionsTest {
+
+    @Test
+    void benchmarkOptionsAreSeparatedFromJobConfig() {
+        BenchmarkOptions options = BenchmarkOptions.parse(
+                List.of("--scales", "1,4,16", "my.conf", "--no-cluster", "train.epochs=3", "--frequencies", "none", "--report", "/tmp/b.md"));
+        assertEquals(List.of(1, 4, 16), options.scales());
+        assertTrue(options.frequencies().isEmpty());
+        assertFalse(options.cluster());
+        assertEquals(Path.of("/tmp/b.md"), options.report());
+        assertEquals(List.of("my.conf", "train.epochs=3"), options.jobArgs());
+        assertTrue(options.commandLine().startsWith("submit/benchmark.sh --scales 1,4,16 my.conf"));
+    }
+
+    @Test
+    void defaultsMeasureTheClusterAndTheFrequencyTradeOff() {
+        BenchmarkOptions options = BenchmarkOptions.parse(List.of());
+        assertTrue(options.cluster());
+        assertFalse(options.frequencies().isEmpty());
+        assertTrue(options.scales().isEmpty());
+        assertEquals(Path.of("docs", "BENCHMARKS.md"), options.report());
+    }
+
+    @Test
+    void badOptionsAreRejectedWithTheirName() {
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scales", "1,x")))
+                .getMessage().contains("--scales"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--frequencies", "0")))
+                .getMessage().contains("--frequencies"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scale", "4")))
+                .getMessage().contains("--scale"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--report")))
+                .getMessage().contains("--report needs a value"));
+    }
+}
