@@ -51,30 +51,40 @@ public final class IdxReader {
     }
 
     public IdxImages readImages(Path file, int rows, int cols) {
-        return read(file, in -> {
-            expectMagic(file, in.readInt(), IMAGES_MAGIC, "an idx3 image file");
-            int count = in.readInt();
-            int fileRows = in.readInt();
-            int fileCols = in.readInt();
-            if (count <= 0) {
-                throw bad(file, "declares " + count + " images; expected at least one");
+        return read(file, (in, gzipped) -> {
+            ImagesHeader header = readImagesHeader(file, in, rows, cols);
+            if (header.bytes() > Integer.MAX_VALUE - 8) {
+                throw bad(file, "declares " + header.count() + " images, more than one array can hold");
             }
-            if (fileRows != rows || fileCols != cols) {
-                throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected " + rows + "x" + cols
-                        + " (data.rows, data.cols)");
+            byte[] pixels = new byte[(int) header.bytes()];
+            readBody(file, in, pixels, header.what());
+            return new IdxImages(file.toString(), header.count(), header.rows(), header.cols(), pixels);
+        });
+    }
+
+    /**
+     * Checks an image file as {@link #readImages} does, with the same messages, without keeping its
+     * pixels, so the driver's memory does not grow with the data: a plain file must be exactly as
+     * long as its header says (its length is metadata, nothing is read), and a gzipped one is
+     * decompressed through a small buffer to count its bytes. {@code rows} and {@code cols} of 0
+     * accept any image size.
+     */
+    public IdxImageFile checkImages(Path file, int rows, int cols) {
+        return read(file, (in, gzipped) -> {
+            ImagesHeader header = readImagesHeader(file, in, rows, cols);
+            FileSystem fs = file.getFileSystem(hadoop);
+            if (gzipped) {
+                skipBody(file, in, header.bytes(), header.what());
+            } else {
+                checkBodyLength(file, fs.getFileStatus(file).getLen() - IdxImageFile.HEADER_BYTES, header.bytes(), header.what());
             }
-            long size = (long) count * rows * cols;
-            if (size > Integer.MAX_VALUE - 8) {
-                throw bad(file, "declares " + count + " images, more than one array can hold");
-            }
-            byte[] pixels = new byte[(int) size];
-            readBody(file, in, pixels, count + " images of " + rows + "x" + cols);
-            return new IdxImages(file.toString(), count, rows, cols, pixels);
+            return new IdxImageFile(file.toString(), fs.makeQualified(file).toString(), header.count(), header.rows(),
+                    header.cols(), gzipped);
         });
     }
 
     public IdxLabels readLabels(Path file, int classes) {
-        return read(file, in -> {
+        return read(file, (in, gzipped) -> {
             expectMagic(file, in.readInt(), LABELS_MAGIC, "an idx1 label file");
             int count = in.readInt();
             if (count <= 0) {
@@ -92,14 +102,44 @@ public final class IdxReader {
         });
     }
 
+    private record ImagesHeader(int count, int rows, int cols) {
+
+        long bytes() {
+            return (long) count * rows * cols;
+        }
+
+        String what() {
+            return count + " images of " + rows + "x" + cols;
+        }
+    }
+
+    private static ImagesHeader readImagesHeader(Path file, DataInputStream in, int rows, int cols) throws IOException {
+        expectMagic(file, in.readInt(), IMAGES_MAGIC, "an idx3 image file");
+        int count = in.readInt();
+        int fileRows = in.readInt();
+        int fileCols = in.readInt();
+        if (count <= 0) {
+            throw bad(file, "declares " + count + " images; expected at least one");
+        }
+        if ((rows > 0 && fileRows != rows) || (cols > 0 && fileCols != cols)) {
+            throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected " + rows + "x" + cols
+                    + " (data.rows, data.cols)");
+        }
+        if (fileRows <= 0 || fileCols <= 0) {
+            throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected a positive size");
+        }
+        return new ImagesHeader(count, fileRows, fileCols);
+    }
+
     private interface Body<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, boolean gzipped) throws IOException;
     }
 
     private <T> T read(Path file, Body<T> body) {
         try (InputStream raw = file.getFileSystem(hadoop).open(file);
-             DataInputStream in = new DataInputStream(decompressed(file, new BufferedInputStream(raw, 1 << 16)))) {
-            return body.read(in);
+             BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
+            boolean gzipped = isGzip(file, buffered);
+            return body.read(new DataInputStream(gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered), gzipped);
         } catch (BadInputException e) {
             throw e;
         } catch (ZipException e) {
@@ -111,7 +151,7 @@ public final class IdxReader {
         }
     }
 
-    private static InputStream decompressed(Path file, BufferedInputStream in) throws IOException {
+    private static boolean isGzip(Path file, BufferedInputStream in) throws IOException {
         in.mark(2);
         int first = in.read();
         int second = in.read();
@@ -119,7 +159,7 @@ public final class IdxReader {
         if (first < 0) {
             throw bad(file, "is empty; expected an idx file");
         }
-        return ((first << 8) | second) == GZIP_MAGIC ? new GZIPInputStream(in, 1 << 16) : in;
+        return ((first << 8) | second) == GZIP_MAGIC;
     }
 
     /** Reads exactly {@code into.length} bytes and insists that nothing follows them. */
@@ -128,14 +168,47 @@ public final class IdxReader {
         while (done < into.length) {
             int n = in.read(into, done, into.length - done);
             if (n < 0) {
-                throw bad(file, "is truncated: the header declares " + what + " (" + into.length + " bytes) but only "
-                        + done + " bytes follow it");
+                throw truncated(file, what, into.length, done);
             }
             done += n;
         }
         if (in.read() >= 0) {
-            throw bad(file, "has data after the " + what + " its header declares; expected the file to end there");
+            throw trailing(file, what);
         }
+    }
+
+    /** {@link #readBody} through one small buffer, for bodies that are not kept. */
+    private static void skipBody(Path file, DataInputStream in, long expected, String what) throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        long done = 0;
+        while (done < expected) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, expected - done));
+            if (n < 0) {
+                throw truncated(file, what, expected, done);
+            }
+            done += n;
+        }
+        if (in.read() >= 0) {
+            throw trailing(file, what);
+        }
+    }
+
+    private static void checkBodyLength(Path file, long follows, long expected, String what) {
+        if (follows < expected) {
+            throw truncated(file, what, expected, follows);
+        }
+        if (follows > expected) {
+            throw trailing(file, what);
+        }
+    }
+
+    private static BadInputException truncated(Path file, String what, long expected, long found) {
+        return bad(file, "is truncated: the header declares " + what + " (" + expected + " bytes) but only " + found
+                + " bytes follow it");
+    }
+
+    private static BadInputException trailing(Path file, String what) {
+        return bad(file, "has data after the " + what + " its header declares; expected the file to end there");
     }
 
     private static void expectMagic(Path file, int magic, int expected, String kind) {

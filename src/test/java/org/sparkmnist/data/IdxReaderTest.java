@@ -11,6 +11,8 @@ import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.IdxFiles;
 
@@ -21,9 +23,18 @@ class IdxReaderTest {
 
     private final IdxReader reader = new IdxReader(new Configuration());
 
+    /** The driver loads the test images and only checks the training images; both must reject the same files alike. */
+    enum Mode { LOAD, CHECK }
+
     private IdxImages readImages(byte[] content) {
         Path file = IdxFiles.write(dir.resolve("images"), content);
         return reader.readImages(new org.apache.hadoop.fs.Path(file.toUri()), 2, 3);
+    }
+
+    private Object readImages(Mode mode, byte[] content) {
+        Path file = IdxFiles.write(dir.resolve("images"), content);
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
+        return mode == Mode.LOAD ? reader.readImages(path, 2, 3) : reader.checkImages(path, 2, 3);
     }
 
     private IdxLabels readLabels(byte[] content) {
@@ -74,9 +85,10 @@ class IdxReaderTest {
         assertTrue(message.contains("does not exist"), message);
     }
 
-    @Test
-    void wrongMagicNumberIsRejectedWithBothNumbers() {
-        String message = failure(() -> readImages(IdxFiles.images(0x801, 1, 2, 3, new byte[6])));
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void wrongMagicNumberIsRejectedWithBothNumbers(Mode mode) {
+        String message = failure(() -> readImages(mode, IdxFiles.images(0x801, 1, 2, 3, new byte[6])));
         assertTrue(message.contains("0x00000801") && message.contains("0x00000803"), message);
     }
 
@@ -86,47 +98,53 @@ class IdxReaderTest {
         assertTrue(message.contains("magic number"), message);
     }
 
-    @Test
-    void truncationAnywhereIsDetected() {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void truncationAnywhereIsDetected(Mode mode) {
         byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
         for (int length = 1; length < whole.length; length++) {
             byte[] cut = Arrays.copyOf(whole, length);
-            String message = failure(() -> readImages(cut));
+            String message = failure(() -> readImages(mode, cut));
             assertTrue(message.contains("truncated"), "length " + length + ": " + message);
         }
     }
 
-    @Test
-    void truncatedGzipStreamIsDetected() {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void truncatedGzipStreamIsDetected(Mode mode) {
         byte[] gz = IdxFiles.gzip(IdxFiles.randomImages(30, 2, 3, 4));
-        String message = failure(() -> readImages(Arrays.copyOf(gz, gz.length / 2)));
+        String message = failure(() -> readImages(mode, Arrays.copyOf(gz, gz.length / 2)));
         assertTrue(message.contains("truncated") || message.contains("gzip"), message);
     }
 
-    @Test
-    void corruptGzipIsReportedAsSuch() {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void corruptGzipIsReportedAsSuch(Mode mode) {
         byte[] gz = IdxFiles.gzip(IdxFiles.randomImages(30, 2, 3, 4));
         gz[3] = (byte) 0xFF; // reserved flag bits
-        String message = failure(() -> readImages(gz));
+        String message = failure(() -> readImages(mode, gz));
         assertTrue(message.contains("gzip"), message);
     }
 
-    @Test
-    void trailingBytesAreRejected() {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void trailingBytesAreRejected(Mode mode) {
         byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
-        String message = failure(() -> readImages(Arrays.copyOf(whole, whole.length + 1)));
+        String message = failure(() -> readImages(mode, Arrays.copyOf(whole, whole.length + 1)));
         assertTrue(message.contains("after"), message);
     }
 
-    @Test
-    void emptyFileIsCalledEmpty() {
-        String message = failure(() -> readImages(new byte[0]));
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void emptyFileIsCalledEmpty(Mode mode) {
+        String message = failure(() -> readImages(mode, new byte[0]));
         assertTrue(message.contains("empty"), message);
     }
 
-    @Test
-    void unexpectedImageSizeNamesTheConfigKeys() {
-        String message = failure(() -> readImages(IdxFiles.images(0x803, 1, 3, 2, new byte[6])));
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void unexpectedImageSizeNamesTheConfigKeys(Mode mode) {
+        String message = failure(() -> readImages(mode, IdxFiles.images(0x803, 1, 3, 2, new byte[6])));
         assertTrue(message.contains("3x2") && message.contains("2x3") && message.contains("data.rows"), message);
     }
 
@@ -148,5 +166,55 @@ class IdxReaderTest {
         String message = failure(() -> reader.readImages(new org.apache.hadoop.fs.Path(file.toUri()), 2, 3));
         assertTrue(message.contains("broken-file"), message);
         assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void checkingAPlainFileGivesItsShapeAndQualifiedUriWithoutItsPixels() {
+        IdxImageFile file = (IdxImageFile) readImages(Mode.CHECK, IdxFiles.randomImages(5, 2, 3, 9));
+        assertEquals(5, file.count());
+        assertEquals(2, file.rows());
+        assertEquals(3, file.cols());
+        assertEquals(30, file.pixelBytes());
+        assertTrue(file.uri().startsWith("file:/"), file.uri());
+        assertTrue(!file.gzipped());
+    }
+
+    @Test
+    void checkingAGzippedFileSaysItIsGzipped() {
+        IdxImageFile file = (IdxImageFile) readImages(Mode.CHECK, IdxFiles.gzip(IdxFiles.randomImages(5, 2, 3, 9)));
+        assertEquals(5, file.count());
+        assertTrue(file.gzipped());
+    }
+
+    @Test
+    void truncationAnywhereInsideAGzipStreamIsDetectedByTheStreamingCheck() {
+        byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
+        for (int length = 1; length < whole.length; length++) {
+            byte[] cut = IdxFiles.gzip(Arrays.copyOf(whole, length));
+            String message = failure(() -> readImages(Mode.CHECK, cut));
+            assertTrue(message.contains("truncated"), "length " + length + ": " + message);
+        }
+    }
+
+    @Test
+    void trailingBytesInsideAGzipStreamAreDetectedByTheStreamingCheck() {
+        byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
+        String message = failure(() -> readImages(Mode.CHECK, IdxFiles.gzip(Arrays.copyOf(whole, whole.length + 1))));
+        assertTrue(message.contains("after"), message);
+    }
+
+    @Test
+    void loadingAndCheckingRejectEveryBrokenFileWithTheSameMessage() {
+        byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
+        byte[] gz = IdxFiles.gzip(whole);
+        byte[] badGzip = gz.clone();
+        badGzip[3] = (byte) 0xFF;
+        java.util.List<byte[]> broken = java.util.List.of(new byte[0], Arrays.copyOf(whole, 7), Arrays.copyOf(whole, 20),
+                Arrays.copyOf(whole, whole.length + 3), IdxFiles.gzip(Arrays.copyOf(whole, 20)), Arrays.copyOf(gz, gz.length / 2),
+                badGzip, IdxFiles.images(0x801, 1, 2, 3, new byte[6]), IdxFiles.images(0x803, 1, 3, 2, new byte[6]),
+                IdxFiles.images(0x803, 0, 2, 3, new byte[0]));
+        for (byte[] content : broken) {
+            assertEquals(failure(() -> readImages(Mode.LOAD, content)), failure(() -> readImages(Mode.CHECK, content)));
+        }
     }
 }
