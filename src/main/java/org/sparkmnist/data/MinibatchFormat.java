@@ -33,6 +33,12 @@ public final class MinibatchFormat {
             System.arraycopy(images.pixels(), example * width, pixels, row * width, width);
             labelBytes[row] = labels.labels()[example];
         }
+        write(pixels, labelBytes, n, width, classes, normalize, out);
+    }
+
+    /** Writes {@code n} examples whose pixels lie back to back in {@code pixels}, in that order, as one minibatch. */
+    public static void write(byte[] pixels, byte[] labels, int n, int width, int classes, boolean normalize, OutputStream out)
+            throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeInt(MAGIC);
         data.writeInt(VERSION);
@@ -40,8 +46,8 @@ public final class MinibatchFormat {
         data.writeInt(width);
         data.writeInt(classes);
         data.writeBoolean(normalize);
-        data.write(pixels);
-        data.write(labelBytes);
+        data.write(pixels, 0, n * width);
+        data.write(labels, 0, n);
         data.flush();
     }
 

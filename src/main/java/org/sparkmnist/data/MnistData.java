@@ -1,7 +1,11 @@
 package org.sparkmnist.data;
 
-/** The four idx files, read and checked against each other. */
-public record MnistData(IdxImages trainImages, IdxLabels trainLabels, IdxImages testImages, IdxLabels testLabels) {
+/**
+ * The four idx files, checked against each other. The training images are only checked, not held:
+ * their size grows with the data, and executors read them when the split is staged. Their labels
+ * (a byte per image) and the 10,000 test images, which the driver evaluates on, are held.
+ */
+public record MnistData(IdxImageFile trainImages, IdxLabels trainLabels, IdxImages testImages, IdxLabels testLabels) {
 
     /** The label counts per class of a label file, as a sanity check users can compare with the dataset's. */
     public static int[] classCounts(IdxLabels labels, int classes) {

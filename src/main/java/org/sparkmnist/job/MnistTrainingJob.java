@@ -69,7 +69,7 @@ public final class MnistTrainingJob {
         RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
-            StagedSplit staged = new SplitStager(spark.hadoopConfiguration(), settings.data().classes(), settings.data().normalize(),
+            StagedSplit staged = new SplitStager(spark, settings.data().classes(), settings.data().normalize(),
                     settings.train().batchSize()).stage(data, split, run);
             DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), settings.data().classes(),
                     settings.data().normalize());

@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,20 +7,22 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.MinibatchFormat;
 
 /**
- * Shards a split into minibatch files on a filesystem every executor can read, once per run.
- * Training from file paths is the data path that scales: executors load only their own minibatches,
- * the driver never ships the dataset inside tasks, and nothing is re-serialized per epoch (see
- * PLATFORM.md for what the Export and Direct approaches cost instead).
+ * The job's staging before issue 4, unchanged: every minibatch written by the driver from the
+ * images in its memory. It is the reference the Spark staging (MinibatchStager) must match byte for
+ * byte, being the simplest possible statement of what a staged split is.
  */
-public final class MinibatchFiles {
+public final class DriverSideStaging {
 
     private final Configuration hadoop;
     private final int classes;
     private final boolean normalize;
 
-    public MinibatchFiles(Configuration hadoop, int classes, boolean normalize) {
+    public DriverSideStaging(Configuration hadoop, int classes, boolean normalize) {
         this.hadoop = hadoop;
         this.classes = classes;
         this.normalize = normalize;
