@@ -94,6 +94,8 @@ public final class SingleJvmBaseline {
             for (DataSet minibatch : train) {
                 network.fit(minibatch);
             }
+            // fit(DataSet) leaves the epoch count alone; learning-rate schedules step on it, as in the Spark job.
+            network.incrementEpochCount();
             Tally validated = Tally.EMPTY;
             for (DataSet minibatch : validation) {
                 validated = validated.plus(CrossEntropy.tally(network.output(minibatch.getFeatures(), false), minibatch.getLabels()));

@@ -124,6 +124,13 @@ final class ConfigReader {
         return value;
     }
 
+    /** A factor in (0, 1]. */
+    double shrinkFactor(String key) {
+        double value = number(key);
+        check(value > 0 && value <= 1, key, "must be in (0, 1], got " + value);
+        return value;
+    }
+
     /** A value from a closed set, compared without regard to case. */
     String oneOf(String key, List<String> allowed) {
         String value = string(key).toLowerCase(Locale.ROOT);

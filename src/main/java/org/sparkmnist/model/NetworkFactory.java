@@ -9,6 +9,9 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -55,11 +58,14 @@ public final class NetworkFactory {
     }
 
     static IUpdater updater(UpdaterSpec spec) {
+        // Keyed to the network's epoch count, which DL4J's Spark training advances once per fit and
+        // ships to the workers with the configuration, so every worker steps with the same rate.
+        ISchedule rate = new ExponentialSchedule(ScheduleType.EPOCH, spec.learningRate(), spec.learningRateDecay());
         return switch (spec.name()) {
-            case "adam" -> new Adam(spec.learningRate(), spec.beta1(), spec.beta2(), spec.epsilon());
-            case "rmsprop" -> new RmsProp(spec.learningRate(), spec.rho(), spec.epsilon());
-            case "nesterovs" -> new Nesterovs(spec.learningRate(), spec.momentum());
-            case "sgd" -> new Sgd(spec.learningRate());
+            case "adam" -> Adam.builder().learningRateSchedule(rate).beta1(spec.beta1()).beta2(spec.beta2()).epsilon(spec.epsilon()).build();
+            case "rmsprop" -> RmsProp.builder().learningRateSchedule(rate).rmsDecay(spec.rho()).epsilon(spec.epsilon()).build();
+            case "nesterovs" -> Nesterovs.builder().learningRateSchedule(rate).momentum(spec.momentum()).build();
+            case "sgd" -> Sgd.builder().learningRateSchedule(rate).build();
             default -> throw new IllegalArgumentException("updater " + spec.name());
         };
     }

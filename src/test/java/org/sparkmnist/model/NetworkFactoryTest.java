@@ -47,9 +47,19 @@ class NetworkFactoryTest {
         ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4");
         BaseLayer layer = (BaseLayer) build(spec).getLayer(0).conf().getLayer();
         RmsProp updater = (RmsProp) layer.getIUpdater();
-        assertEquals(1e-4, updater.getLearningRate(), 1e-12);
+        assertEquals(1e-4, updater.getLearningRate(0, 0), 1e-12);
+        assertEquals(1e-4, updater.getLearningRate(500, 7), 1e-12);
         assertEquals(0.9, updater.getRmsDecay(), 1e-12);
         assertEquals(1e-7, updater.getEpsilon(), 1e-15);
+    }
+
+    @Test
+    void learningRateDecaysOncePerEpoch() {
+        ModelSpec spec = model("mlp", "model.defaults.updater.learning-rate=0.002", "model.defaults.updater.learning-rate-decay=0.5");
+        BaseLayer layer = (BaseLayer) build(spec).getLayer(1).conf().getLayer();
+        assertEquals(0.002, layer.getIUpdater().getLearningRate(0, 0), 1e-12);
+        assertEquals(0.002, layer.getIUpdater().getLearningRate(390, 0), 1e-12);
+        assertEquals(0.0005, layer.getIUpdater().getLearningRate(800, 2), 1e-12);
     }
 
     @Test
