@@ -31,6 +31,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 import org.sparkmnist.testing.Scripts;
+import org.sparkmnist.testing.StandaloneCluster;
 
 /**
  * The job as users run it on a cluster: submit/standalone-cluster.sh starts a Master and two
@@ -44,16 +45,12 @@ class StandaloneClusterIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> MODELS = List.of("softmax", "mlp");
-    private static final Path STATE_DIR = Scripts.REPO.resolve("target/it-standalone-cluster");
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
-    /** The -D marker standalone-cluster.sh gives every daemon of this state directory. */
-    private static final String DAEMON_MARKER = "-Dspark-mnist.standalone-cluster=" + STATE_DIR;
 
     /** The run and Spark's event log; kept after the build for a look at what happened. */
     private static final Path WORK = Scripts.REPO.resolve("target/it-standalone-cluster-run");
 
-    /** Set before anything can fail, so that even a failed start stops this cluster and never a developer's. */
-    private final Map<String, String> clusterEnv = new HashMap<>(Map.of("SPARK_CLUSTER_STATE_DIR", STATE_DIR.toString()));
+    private StandaloneCluster cluster;
     private final String secret = randomSecret();
     private String masterUrl;
     private Scripts.Result submit;
@@ -67,26 +64,13 @@ class StandaloneClusterIT {
         Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
         assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
 
-        int masterPort = Scripts.freePorts(1);
-        int webUiPort = Scripts.freePorts(1);
-        int workerUiPorts = Scripts.freePorts(2);
-        masterUrl = "spark://127.0.0.1:" + masterPort;
-        clusterEnv.put("SPARK_MASTER_PORT", Integer.toString(masterPort));
-        clusterEnv.put("SPARK_MASTER_WEBUI_PORT", Integer.toString(webUiPort));
-        clusterEnv.put("SPARK_WORKER_WEBUI_PORT", Integer.toString(workerUiPorts));
-        clusterEnv.put("WORKERS", "2");
-        clusterEnv.put("WORKER_CORES", "1");
-        clusterEnv.put("WORKER_MEMORY", "2g");
         // Daemons and executors take the shared secret from the environment, as Spark documents.
-        clusterEnv.put("SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspark.authenticate=true");
-        clusterEnv.put("_SPARK_AUTH_SECRET", secret);
-
-        // Daemons an aborted earlier run of this test left behind would hold the state directory.
-        cluster("stop", "--orphans");
-        deleteRecursively(STATE_DIR.resolve("work"));
-        deleteRecursively(WORK);
-        Scripts.Result start = cluster("start");
-        assertEquals(0, start.exitCode(), "standalone-cluster.sh start failed:\n" + start.tail(30));
+        cluster = new StandaloneCluster("standalone-cluster", 2, Map.of(
+                "SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspark.authenticate=true",
+                "_SPARK_AUTH_SECRET", secret));
+        StandaloneCluster.deleteRecursively(WORK);
+        cluster.start();
+        masterUrl = cluster.masterUrl();
 
         events = Files.createDirectories(WORK.resolve("events"));
         Path output = WORK.resolve("runs");
@@ -103,34 +87,8 @@ class StandaloneClusterIT {
 
     @AfterAll
     void stopCluster() {
-        Scripts.Result stop = cluster("stop");
-        // Whatever survived the script (it should be nothing) is killed here, and reported.
-        List<String> leftovers = new ArrayList<>();
-        ProcessHandle.allProcesses().filter(StandaloneClusterIT::belongsToThisCluster).forEach(process -> {
-            leftovers.add(process.pid() + " " + process.info().commandLine().orElse("?"));
-            Scripts.killTree(process);
-        });
-        assertEquals(0, stop.exitCode(), "standalone-cluster.sh stop failed:\n" + stop.tail(20));
-        assertEquals(List.of(), leftovers, "processes left running after standalone-cluster.sh stop");
-    }
-
-    private Scripts.Result cluster(String... args) {
-        List<String> command = new ArrayList<>(List.of("submit/standalone-cluster.sh"));
-        command.addAll(List.of(args));
-        return Scripts.run(command, clusterEnv, LOGS.resolve("standalone-cluster-" + args[0] + ".log"), Duration.ofMinutes(5));
-    }
-
-    /** A daemon of this state directory, or an executor or driver one of its Workers forked. */
-    private static boolean belongsToThisCluster(ProcessHandle process) {
-        String commandLine = process.info().commandLine().orElse("");
-        if (commandLine.contains(DAEMON_MARKER)) {
-            return true;
-        }
-        try {
-            Path cwd = Files.readSymbolicLink(Path.of("/proc", Long.toString(process.pid()), "cwd"));
-            return cwd.startsWith(STATE_DIR.resolve("work"));
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
+        if (cluster != null) {
+            cluster.stop();
         }
     }
 
@@ -213,7 +171,7 @@ class StandaloneClusterIT {
         assertEquals(2, executorLogHosts.size(), "the executors' log pages are served by two Workers: " + executorLogHosts);
 
         for (String worker : List.of("worker-1", "worker-2")) {
-            Path appDir = STATE_DIR.resolve("work").resolve(worker).resolve(appId);
+            Path appDir = cluster.workDir().resolve(worker).resolve(appId);
             List<Path> executorDirs;
             try (Stream<Path> dirs = Files.list(appDir)) {
                 executorDirs = dirs.toList();
@@ -232,7 +190,7 @@ class StandaloneClusterIT {
         String submitted = Files.readString(LOGS.resolve("standalone-cluster-submit.log"));
         assertFalse(submitted.contains(secret), "spark-submit.sh must never print the secret");
         List<Path> logs = new ArrayList<>();
-        for (Path dir : List.of(STATE_DIR.resolve("work"), STATE_DIR.resolve("logs"))) {
+        for (Path dir : List.of(cluster.workDir(), cluster.logDir())) {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.filter(f -> f.getFileName().toString().equals("stderr") || f.toString().endsWith(".log")).forEach(logs::add);
             }
@@ -247,16 +205,5 @@ class StandaloneClusterIT {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }
