@@ -31,6 +31,7 @@ final class SparkContexts {
         }
         JavaSparkContext spark = new JavaSparkContext(conf);
         spark.setLogLevel(settings.logLevel());
+        spark.sc().addSparkListener(new ExecutorLossLog());
         LOG.info("Spark {} master {} with {} task slots", spark.version(), spark.master(), spark.defaultParallelism());
         if (spark.sc().uiWebUrl().isDefined()) {
             LOG.info("Spark UI at {}", spark.sc().uiWebUrl().get());
