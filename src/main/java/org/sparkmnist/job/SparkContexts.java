@@ -1,5 +1,6 @@
 package org.sparkmnist.job;
 
+import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
@@ -15,21 +16,14 @@ final class SparkContexts {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkContexts.class);
 
+    /** The environment variable Spark's web UI takes its listening address from. */
+    static final String LOCAL_IP_VARIABLE = "SPARK_LOCAL_IP";
+
     private SparkContexts() {
     }
 
     static JavaSparkContext start(SparkSettings settings) {
-        SparkConf conf = new SparkConf()
-                .setIfMissing("spark.master", settings.master())
-                .setIfMissing("spark.app.name", settings.appName())
-                .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
-                // The console progress bar fights with the job's own per-epoch lines.
-                .setIfMissing("spark.ui.showConsoleProgress", "false");
-        if (conf.get("spark.master").startsWith("local")) {
-            // An embedded run serves nobody else: keep the driver and UI off the network.
-            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
-        }
-        JavaSparkContext spark = new JavaSparkContext(conf);
+        JavaSparkContext spark = new JavaSparkContext(conf(settings, System.getenv()));
         spark.setLogLevel(settings.logLevel());
         spark.sc().addSparkListener(new ExecutorLossLog());
         LOG.info("Spark {} master {} with {} task slots", spark.version(), spark.master(), spark.defaultParallelism());
@@ -37,5 +31,36 @@ final class SparkContexts {
             LOG.info("Spark UI at {}", spark.sc().uiWebUrl().get());
         }
         return spark;
+    }
+
+    /** The configuration Spark starts with, given the process environment {@code env}. */
+    static SparkConf conf(SparkSettings settings, Map<String, String> env) {
+        SparkConf conf = new SparkConf()
+                .setIfMissing("spark.master", settings.master())
+                .setIfMissing("spark.app.name", settings.appName())
+                .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
+                // The console progress bar fights with the job's own per-epoch lines.
+                .setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (conf.get("spark.master").startsWith("local")) {
+            // An embedded run serves nobody else: keep the driver's RPC and block manager ports off the network.
+            conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            // The web UI ignores spark.driver.bindAddress: Spark 3.5's WebUI.bind listens on $SPARK_LOCAL_IP,
+            // or on every interface (0.0.0.0) when it is unset, and a JVM cannot set its own environment.
+            // submit/run-local.sh and submit/spark-submit.sh export 127.0.0.1; started any other way (an IDE,
+            // a test) the UI would face the network by default, so it stays off and the log says how to have
+            // it. A SPARK_LOCAL_IP the user set is a decision, like any other spark-submit made, and is kept.
+            if (conf.getBoolean("spark.ui.enabled", true) && !env.containsKey(LOCAL_IP_VARIABLE)) {
+                LOG.warn("Spark UI not started: in local mode without {} it would listen on every interface "
+                        + "(set {}=127.0.0.1, as submit/run-local.sh does, to have it on this machine only)",
+                        LOCAL_IP_VARIABLE, LOCAL_IP_VARIABLE);
+                conf.set("spark.ui.enabled", "false");
+            }
+        }
+        return conf;
+    }
+
+    /** The address Spark's web UI listens on, as Spark 3.5's WebUI.bind picks it: $SPARK_LOCAL_IP, else all interfaces. */
+    static String uiBindAddress(Map<String, String> env) {
+        return env.getOrDefault(LOCAL_IP_VARIABLE, "0.0.0.0");
     }
 }
