@@ -35,12 +35,28 @@ public final class Scripts {
      * {@code log}. A run over {@code timeout} is killed with everything it started.
      */
     public static Result run(List<String> command, Map<String, String> env, Path log, Duration timeout) {
+        return await(start(command, env, log), command, log, timeout);
+    }
+
+    /**
+     * Starts {@code command} as {@link #run} does but returns at once, for a test that acts while
+     * the script runs; {@link #await} then collects it.
+     */
+    public static Process start(List<String> command, Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
-            Process process = builder.start();
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for a {@link #start}ed script; one still running after {@code timeout} is killed with everything it started. */
+    public static Result await(Process process, List<String> command, Path log, Duration timeout) {
+        try {
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 killTree(process.toHandle());
                 process.waitFor(30, TimeUnit.SECONDS);
