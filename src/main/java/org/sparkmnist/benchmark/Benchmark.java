@@ -33,11 +33,13 @@ public final class Benchmark {
     private final Path work = Path.of("target", "benchmark");
     private final int defaultFrequency;
     private final long trainExamples;
+    private final String dataDir;
 
     private Benchmark(BenchmarkOptions options, JobSettings settings) {
         this.options = options;
         this.defaultFrequency = settings.train().averagingFrequency();
         this.trainExamples = settings.split().train();
+        this.dataDir = settings.data().dir();
     }
 
     public static void main(String[] args) {
@@ -148,8 +150,37 @@ public final class Benchmark {
         return outcome;
     }
 
+    /**
+     * The MLP on k x MNIST for each requested k, on the cluster when there is one (there the driver is
+     * its own JVM, so its memory shows whether it grows with the data) and in local mode otherwise.
+     * The validation set stays at 10,000 so that the epoch's growth is the training set's.
+     */
     private List<Measurement> scaled() throws Exception {
-        throw new UnsupportedOperationException("scaling is not wired yet");
+        List<Measurement> rows = new ArrayList<>();
+        try (StandaloneCluster cluster = options.cluster() ? StandaloneCluster.start(work.resolve("logs/cluster.log")) : null) {
+            for (int copies : options.scales()) {
+                Path data = work.resolve("mnist-" + copies + "x").toAbsolutePath();
+                if (!Files.isDirectory(data)) {
+                    say("writing " + copies + " x MNIST to " + data);
+                    int exit = ScaledMnist.run("--copies", String.valueOf(copies), "--from", sourceData(), "--to", data.toString());
+                    if (exit != 0) {
+                        throw new IllegalStateException("ScaledMnist --copies " + copies + " exited with " + exit);
+                    }
+                }
+                long examples = (long) copies * 60_000 - 10_000;
+                List<String> extra = List.of("data.dir=" + data, "split.train=" + examples, "split.validation=10000");
+                String name = copies + "x MNIST";
+                List<String> command = new ArrayList<>(cluster != null ? List.of("submit/spark-submit.sh", "--master", MASTER)
+                        : List.of("submit/run-local.sh"));
+                rows.add(job(name, "scale-" + copies + "x", command, extra, examples));
+            }
+        }
+        return rows;
+    }
+
+    /** The job's data.dir as the config resolves it, for the generator to copy from. */
+    private String sourceData() {
+        return Path.of(dataDir).toAbsolutePath().toString();
     }
 
     static void say(String line) {
