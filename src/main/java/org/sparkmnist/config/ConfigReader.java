@@ -145,7 +145,7 @@ final class ConfigReader {
     }
 
     private BadInputException wrongType(String key, String expected) {
-        String got = config.getValue(key).render();
+        String got = SecretMasking.value(fullKey.apply(key), config.getValue(key).render());
         return new BadInputException("config key " + fullKey.apply(key) + " must be " + expected + ", got " + got + where(key));
     }
 

@@ -18,13 +18,13 @@ public record JobSettings(
         SparkSettings spark,
         Config effective) {
 
-    /** The merged config as JSON, for summary.json and the report: what this run really used. */
+    /** The merged config as JSON, for summary.json and the report: what this run really used, secrets masked. */
     public String effectiveJson() {
-        return effective.root().render(ConfigRenderOptions.concise().setFormatted(true));
+        return SecretMasking.mask(effective).root().render(ConfigRenderOptions.concise().setFormatted(true));
     }
 
-    /** The merged config as HOCON without comments, for logs and for re-running the same setup. */
+    /** The merged config as HOCON without comments, for logs and for re-running the same setup, secrets masked. */
     public String effectiveHocon() {
-        return effective.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false));
+        return SecretMasking.mask(effective).root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false));
     }
 }

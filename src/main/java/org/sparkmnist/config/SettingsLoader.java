@@ -92,7 +92,10 @@ public final class SettingsLoader {
             Config parsed = ConfigFactory.parseString("v = " + value, ConfigParseOptions.defaults().setOriginDescription(COMMAND_LINE));
             return ConfigFactory.empty().withValue(key, parsed.getValue("v"));
         } catch (ConfigException e) {
-            throw new BadInputException("argument " + key + "=" + value + " cannot be parsed: " + e.getMessage(), e);
+            // The parser's own message quotes the value, so a secret's is left out entirely.
+            String shown = SecretMasking.value(key, value);
+            throw new BadInputException("argument " + key + "=" + shown + " cannot be parsed"
+                    + (shown.equals(value) ? ": " + e.getMessage() : ""), e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.sparkmnist.job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.config.SecretMasking;
 
 /**
  * The one place failures become exit codes: 2 for bad input or config, 1 for everything else.
@@ -33,12 +34,13 @@ public final class JobExit {
             BadInputException bad = badInputIn(failure);
             if (bad != null) {
                 System.err.flush();
-                System.err.println("spark-mnist: error: " + bad.getMessage());
+                // Messages name data and output URIs, which may carry a password.
+                System.err.println("spark-mnist: error: " + SecretMasking.maskUriPasswords(bad.getMessage()));
                 return BAD_INPUT;
             }
             LOG.error("the job failed", failure);
             System.err.flush();
-            System.err.println("spark-mnist: failed: " + oneLine(failure));
+            System.err.println("spark-mnist: failed: " + SecretMasking.maskUriPasswords(oneLine(failure)));
             return FAILED;
         }
     }

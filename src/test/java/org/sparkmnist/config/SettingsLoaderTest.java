@@ -174,11 +174,13 @@ class SettingsLoaderTest {
     }
 
     @Test
-    void outputModeIsOverwriteOrFailIfExists() {
+    void outputModeIsOverwriteFailIfExistsOrResume() {
         assertTrue(load().output().overwrite());
         assertFalse(load("output.mode=fail-if-exists").output().overwrite());
+        assertTrue(load("output.mode=resume").output().resume());
+        assertTrue(load("output.mode=resume").output().overwrite(), "a resumed run replaces an earlier complete one");
         String message = rejection("output.mode=append");
-        assertTrue(message.contains("output.mode") && message.contains("overwrite, fail-if-exists"), message);
+        assertTrue(message.contains("output.mode") && message.contains("overwrite, fail-if-exists, resume"), message);
     }
 
     @Test
