@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -22,6 +24,9 @@ public final class RunDirectory {
     private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
     public static final String SUCCESS = "_SUCCESS";
     public static final String TEMPORARY = "_temporary";
+    /** An attempt directory is {@code <run.id>-} and this many hex digits, so it cannot be mistaken for another run's. */
+    private static final int ATTEMPT_CHARS = 8;
+    private static final String ATTEMPT_SUFFIX = "[0-9a-f]{" + ATTEMPT_CHARS + "}";
 
     private final FileSystem fs;
     private final Path target;
@@ -49,11 +54,32 @@ public final class RunDirectory {
         if (!overwrite && fs.exists(target)) {
             throw existing(target);
         }
-        Path attempt = new Path(new Path(root, TEMPORARY), runId + "-" + UUID.randomUUID().toString().substring(0, 8));
+        Path attempt = new Path(new Path(root, TEMPORARY), runId + "-" + UUID.randomUUID().toString().substring(0, ATTEMPT_CHARS));
         if (!fs.mkdirs(attempt)) {
             throw new IOException("cannot create " + attempt);
         }
         return new RunDirectory(fs, target, attempt, overwrite);
+    }
+
+    /**
+     * Deletes the attempt directories of {@code runId} that earlier, killed drivers left behind
+     * (their staged minibatches alone are as large as the data). Only safe while holding the
+     * run's {@link RunLock}: then no other attempt of this id can be alive.
+     */
+    public static void removeDeadAttempts(String outputDir, String runId, Configuration hadoop) throws IOException {
+        Path root = new Path(outputDir);
+        FileSystem fs = root.getFileSystem(hadoop);
+        Path temporary = new Path(fs.makeQualified(root), TEMPORARY);
+        if (!fs.isDirectory(temporary)) {
+            return;
+        }
+        Pattern attemptOfRun = Pattern.compile(Pattern.quote(runId) + "-" + ATTEMPT_SUFFIX);
+        for (FileStatus status : fs.listStatus(temporary)) {
+            if (status.isDirectory() && attemptOfRun.matcher(status.getPath().getName()).matches()) {
+                LOG.info("removing {}, left by an earlier attempt of run {} that did not finish", status.getPath(), runId);
+                fs.delete(status.getPath(), true);
+            }
+        }
     }
 
     /** Where the finished run will be. */
@@ -61,7 +87,7 @@ public final class RunDirectory {
         return target;
     }
 
-    /** Scratch space of this attempt (minibatch files, checkpoints); removed with the attempt. */
+    /** Scratch space of this attempt (minibatch files); removed with the attempt. */
     public Path scratch(String name) {
         return new Path(new Path(attempt, "_scratch"), name);
     }

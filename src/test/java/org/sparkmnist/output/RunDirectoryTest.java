@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,5 +101,18 @@ class RunDirectoryTest {
         run.commit();
         assertFalse(Files.exists(scratch));
         assertFalse(Files.exists(out.resolve("r1/_scratch")));
+    }
+
+    @Test
+    void deadAttemptsOfTheRunAreRemovedAndNothingOfOtherRuns() throws IOException {
+        Path temporary = out.resolve(RunDirectory.TEMPORARY);
+        for (String dir : List.of("r1-0a1b2c3d", "r1-x-0a1b2c3d", "r10-0a1b2c3d", "r1.checkpoint", "other-0a1b2c3d")) {
+            Files.createDirectories(temporary.resolve(dir).resolve("_scratch"));
+        }
+        RunDirectory.removeDeadAttempts(out.toString(), "r1", new Configuration());
+        try (var left = Files.list(temporary)) {
+            assertEquals(List.of("other-0a1b2c3d", "r1-x-0a1b2c3d", "r1.checkpoint", "r10-0a1b2c3d"),
+                    left.map(p -> p.getFileName().toString()).sorted().toList());
+        }
     }
 }
