@@ -3,6 +3,10 @@ package org.sparkmnist.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Everything the job was told, validated once at start-up. Code below the entry point reads these
@@ -26,5 +30,30 @@ public record JobSettings(
     /** The merged config as HOCON without comments, for logs and for re-running the same setup, secrets masked. */
     public String effectiveHocon() {
         return SecretMasking.mask(effective).root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false));
+    }
+
+    /**
+     * Keys that may change between a checkpoint and its resumption: where the data lives, and how
+     * many workers run, which follows the cluster a rerun happens to get.
+     */
+    private static final Set<String> FREE_ON_RESUME = Set.of("data.dir", "train.workers", "train.prefetch");
+
+    /**
+     * What a checkpoint of {@code model} must agree with to be resumed: the data's shape and
+     * encoding, the split, the model's definition and the training recipe, as flat key = value.
+     */
+    public SortedMap<String, String> checkpointIdentity(String model) {
+        SortedMap<String, String> identity = new TreeMap<>();
+        for (String section : List.of("data", "split", "train")) {
+            flatten(section, effective.getConfig(section), identity);
+        }
+        Config own = effective.hasPath("model." + model) ? effective.getConfig("model." + model) : effective.getConfig("model.defaults");
+        flatten("model." + model, own.withFallback(effective.getConfig("model.defaults")), identity);
+        identity.keySet().removeAll(FREE_ON_RESUME);
+        return identity;
+    }
+
+    private static void flatten(String prefix, Config config, Map<String, String> into) {
+        config.entrySet().forEach(e -> into.put(prefix + "." + e.getKey(), e.getValue().render(ConfigRenderOptions.concise())));
     }
 }

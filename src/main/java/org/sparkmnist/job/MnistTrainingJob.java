@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,12 +15,12 @@ import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
-import org.sparkmnist.model.ModelSummary;
-import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.output.ModelReport;
+import org.sparkmnist.output.RunCheckpoints;
 import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.output.RunLock;
 import org.sparkmnist.output.SummaryJson;
 import org.sparkmnist.training.DistributedTrainer;
 import org.sparkmnist.training.StagedSplit;
@@ -66,7 +65,31 @@ public final class MnistTrainingJob {
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
 
-        RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
+        // One driver per run.id at a time: held until the run is committed or abandoned.
+        try (RunLock lock = RunLock.acquire(settings.output().dir(), settings.runId(), hadoop)) {
+            RunDirectory.removeDeadAttempts(settings.output().dir(), settings.runId(), hadoop);
+            RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
+            RunCheckpoints checkpoints = RunCheckpoints.of(settings.output().dir(), settings.runId(), hadoop);
+            try {
+                ResumableTraining training = new ResumableTraining(settings, checkpoints);
+                if (settings.output().resume()) {
+                    training.checkCheckpointsMatchConfig();
+                } else if (checkpoints.exists()) {
+                    LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}", settings.output().mode().key(),
+                            settings.runId());
+                    checkpoints.discard();
+                }
+                trainAndWrite(data, split, run, training);
+                // Checkpoints outlive failures, so that a rerun can resume; a committed run needs them no more.
+                checkpoints.discard();
+            } catch (Throwable failure) {
+                run.abandon();
+                throw failure;
+            }
+        }
+    }
+
+    private void trainAndWrite(MnistData data, MnistSplit split, RunDirectory run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             StagedSplit staged = new SplitStager(spark, settings.data().classes(), settings.data().normalize(),
@@ -77,30 +100,19 @@ public final class MnistTrainingJob {
 
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {
-                MultiLayerNetwork network = new MultiLayerNetwork(
-                        NetworkFactory.configuration(spec, settings.data().pixels(), settings.data().classes()));
-                network.init();
-                LOG.info("\n{}", ModelSummary.of(spec.name(), network));
-                LOG.info("{}: training {} epochs on {} workers, batch {} per worker, averaging every {} batches",
-                        spec.name(), settings.train().epochs(), trainer.workers(), settings.train().batchSize(),
-                        settings.train().averagingFrequency());
-
-                TrainingRun training = trainer.train(spec.name(), network, staged, List.of(), (metrics, net) -> { });
-                TestResult result = TestEvaluator.evaluate(training.network(), test, settings.output().misclassified());
+                TrainingRun trained = training.train(trainer, staged, spec);
+                TestResult result = TestEvaluator.evaluate(trained.network(), test, settings.output().misclassified());
                 LOG.info("{}: test loss {} - test accuracy {}", spec.name(), String.format("%.4f", result.loss()),
                         String.format("%.4f", result.accuracy()));
 
-                ModelOutputs.write(run, spec.name(), training, result, data.testImages(), settings.data().classes());
-                reports.add(new ModelReport(spec.name(), training.history(), result, training.network().numParams(),
+                ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classes());
+                reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
                         SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
             run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
             run.commit();
-        } catch (Throwable failure) {
-            run.abandon();
-            throw failure;
         }
     }
 }
