@@ -1,0 +1,164 @@
+package org.sparkmnist.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.MnistFiles;
+import org.sparkmnist.testing.Scripts;
+
+/**
+ * Nothing lost when the driver dies: the real job, in a JVM of its own on the real MNIST, is killed
+ * with SIGKILL after the MLP's second epoch (the softmax model has finished by then), and rerun with
+ * output.mode=resume. The resumed run must take over the dead driver's lock, not retrain softmax,
+ * continue the MLP from epoch 2, record each epoch once, and score as an uninterrupted run does.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResumeAfterKillIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EPOCHS = 3;
+    private static final long MINUTES = 15;
+
+    /** Kept after the build, with the three logs, for a look at what happened. */
+    private final Path work = Scripts.REPO.resolve("target/it-resume");
+    private final Path output = work.resolve("runs");
+
+    private String resumedLog;
+    private String killedLog;
+    private JobRuns.Result secondDriver;
+    private Path resumed;
+    private Path uninterrupted;
+
+    private List<String> args(String runId, String mode) {
+        return List.of("conf/application.conf", "data.dir=" + MnistFiles.directory(), "output.dir=" + output, "run.id=" + runId,
+                "output.mode=" + mode, "models=[softmax, mlp]", "train.epochs=" + EPOCHS, "spark.master=local[2]");
+    }
+
+    @BeforeAll
+    void killAfterTheSecondMlpEpochThenResume() throws Exception {
+        deleteRecursively(work);
+        Path checkpointOfEpoch2 = output.resolve("_temporary/r.checkpoint/mlp/epoch-0002");
+
+        Process doomed = JobRuns.start(args("r", "overwrite"), work.resolve("killed.log"));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
+            while (!Files.isDirectory(checkpointOfEpoch2)) {
+                assertTrue(doomed.isAlive(), "the run ended before its epoch-2 checkpoint: " + Files.readString(work.resolve("killed.log")));
+                assertTrue(System.nanoTime() < deadline, "no epoch-2 checkpoint within " + MINUTES + " minutes");
+                Thread.sleep(100);
+            }
+            // While the first driver lives, a second one of the same run.id must stop at the lock.
+            secondDriver = JobRuns.inProcess(args("r", "resume"));
+        } finally {
+            doomed.destroyForcibly();
+            doomed.waitFor(60, TimeUnit.SECONDS);
+        }
+        killedLog = Files.readString(work.resolve("killed.log"));
+        assertNotEquals(0, doomed.exitValue(), "the first driver must really have been killed");
+        assertFalse(Files.exists(output.resolve("r/_SUCCESS")), "a killed run must not be visible");
+
+        resumedLog = runToEnd(args("r", "resume"), work.resolve("resumed.log"));
+        resumed = output.resolve("r");
+        // The same seeds without the interruption: what the resumed run should match.
+        runToEnd(args("u", "overwrite"), work.resolve("uninterrupted.log"));
+        uninterrupted = output.resolve("u");
+    }
+
+    private static String runToEnd(List<String> args, Path log) throws Exception {
+        Process process = JobRuns.start(args, log);
+        if (!process.waitFor(MINUTES, TimeUnit.MINUTES)) {
+            Scripts.killTree(process.toHandle());
+            throw new AssertionError("the job did not finish within " + MINUTES + " minutes; log " + log);
+        }
+        String output = Files.readString(log);
+        assertEquals(0, process.exitValue(), "exit code; log " + log + ":\n" + output);
+        return output;
+    }
+
+    @Test
+    void aSecondDriverOfTheSameRunIsRefusedAtTheLock() {
+        assertEquals(2, secondDriver.exitCode(), secondDriver.stderr());
+        String line = secondDriver.lastLine();
+        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("r.lock"), line);
+    }
+
+    @Test
+    void theResumedRunTookOverTheDeadDriversLock() {
+        assertTrue(resumedLog.contains("took over the lock") && resumedLog.contains("no longer running"), resumedLog);
+    }
+
+    @Test
+    void finishedModelIsNotRetrainedAndTheOtherContinuesFromItsLastEpoch() {
+        assertTrue(killedLog.contains("softmax epoch " + EPOCHS + "/" + EPOCHS), killedLog);
+        assertTrue(resumedLog.contains("softmax: resumed from epoch " + EPOCHS + "/" + EPOCHS + ": finished in an earlier attempt"),
+                resumedLog);
+        assertFalse(resumedLog.contains("softmax epoch "), "softmax must not train again:\n" + resumedLog);
+        assertTrue(resumedLog.contains("mlp: resumed from epoch 2/" + EPOCHS), resumedLog);
+        assertFalse(resumedLog.contains("mlp epoch 1/") || resumedLog.contains("mlp epoch 2/"), resumedLog);
+        assertTrue(resumedLog.contains("mlp epoch 3/" + EPOCHS), resumedLog);
+    }
+
+    @Test
+    void metricsHoldEveryEpochExactlyOnce() throws IOException {
+        for (String model : List.of("softmax", "mlp")) {
+            List<String> lines = Files.readAllLines(resumed.resolve(model + "/metrics.csv"));
+            List<String> epochs = new ArrayList<>();
+            lines.stream().skip(1).forEach(l -> epochs.add(l.split(",")[0]));
+            assertEquals(List.of("1", "2", "3"), epochs, model + " metrics.csv: " + lines);
+        }
+    }
+
+    @Test
+    void runIsCommittedAndNothingIsLeftInTemporary() throws IOException {
+        assertTrue(Files.exists(resumed.resolve("_SUCCESS")));
+        JsonNode summary = JSON.readTree(resumed.resolve("summary.json").toFile());
+        assertEquals(EPOCHS, summary.at("/models/mlp/epochs").asInt());
+        assertFalse(Files.exists(output.resolve("_temporary")),
+                "checkpoints, lock and the killed attempt must all be gone: " + listing(output.resolve("_temporary")));
+    }
+
+    @Test
+    void resumedModelsScoreAsAnUninterruptedRun() throws IOException {
+        JsonNode r = JSON.readTree(resumed.resolve("summary.json").toFile());
+        JsonNode u = JSON.readTree(uninterrupted.resolve("summary.json").toFile());
+        for (String model : List.of("softmax", "mlp")) {
+            double resumedAccuracy = r.at("/models/" + model + "/test_accuracy").asDouble();
+            double uninterruptedAccuracy = u.at("/models/" + model + "/test_accuracy").asDouble();
+            assertEquals(uninterruptedAccuracy, resumedAccuracy, 0.005, model + " test accuracy");
+        }
+        assertTrue(r.at("/models/mlp/test_accuracy").asDouble() > 0.96, "a resumed MLP must still learn");
+    }
+
+    private static String listing(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return "";
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.map(dir::relativize).map(Path::toString).toList().toString();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.sparkmnist.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.sparkmnist.job.MnistTrainingJob;
+
+/** Runs the job as a user would, in this JVM or in a JVM of its own, and keeps what it printed. */
+public final class JobRuns {
+
+    private JobRuns() {
+    }
+
+    /** The exit code and what went to stderr. */
+    public record Result(int exitCode, String stderr) {
+
+        /** The line a user or a scheduler sees first: the last one on stderr. */
+        public String lastLine() {
+            List<String> lines = stderr.lines().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    /** {@code MnistTrainingJob.execute(args)} in this JVM, with stderr captured (and still shown). */
+    public static synchronized Result inProcess(List<String> args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (PrintStream tee = new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8)) {
+            System.setErr(tee);
+            int exit = MnistTrainingJob.execute(args);
+            return new Result(exit, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    /**
+     * The job in a JVM of its own, started the way submit/run-local.sh starts it (its Java 17 flags,
+     * one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
+     */
+    public static Process start(List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        try (Stream<String> flags = Files.lines(Scripts.REPO.resolve("submit/java17-flags"))) {
+            flags.filter(f -> !f.isBlank()).forEach(command::add);
+        }
+        command.addAll(List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache"),
+                "-cp", System.getProperty("java.class.path"), MnistTrainingJob.class.getName()));
+        command.addAll(args);
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        return builder.start();
+    }
+
+    /** Every file under {@code dir} with its bytes, to show a directory was not touched at all. */
+    public static TreeMap<String, byte[]> snapshot(Path dir) {
+        TreeMap<String, byte[]> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                files.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    private static final class TeeStream extends java.io.OutputStream {
+        private final java.io.OutputStream first;
+        private final java.io.OutputStream second;
+
+        TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            first.write(b, off, len);
+            second.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+            second.flush();
+        }
+    }
+}
