@@ -55,7 +55,8 @@ public final class SettingsLoader {
             } else if (arg.contains("=")) {
                 int eq = arg.indexOf('=');
                 String key = arg.substring(0, eq).trim();
-                overrides = overrides.withFallback(override(key, arg.substring(eq + 1).trim(), reference));
+                // A later key=value wins over an earlier one, as later files win over earlier files.
+                overrides = override(key, arg.substring(eq + 1).trim(), reference).withFallback(overrides);
             } else {
                 throw new BadInputException("unexpected argument \"" + arg + "\": expected a FILE.conf or key=value");
             }

@@ -58,6 +58,16 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void aLaterKeyValueArgumentWinsOverAnEarlierOne() {
+        // Wrappers (run-local.sh, schedulers) put defaults first and the user's arguments after them.
+        assertEquals(2, load("train.epochs=7", "train.epochs=2").train().epochs());
+        JobSettings settings = load("model.mlp.hidden-layers=[7]", "model.mlp.dropout=0.2", "model.mlp.hidden-layers=[9]");
+        ModelSpec mlp = settings.models().stream().filter(m -> m.name().equals("mlp")).findFirst().orElseThrow();
+        assertEquals(List.of(9), mlp.hiddenLayers());
+        assertEquals(0.2, mlp.dropout());
+    }
+
+    @Test
     void uriOverridesAreKeptVerbatim() {
         JobSettings settings = load("data.dir=hdfs://namenode:8020/mnist", "output.dir=file:///tmp/x//y");
         assertEquals("hdfs://namenode:8020/mnist", settings.data().dir());
