@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
@@ -139,7 +140,12 @@ public final class IdxReader {
         try (InputStream raw = file.getFileSystem(hadoop).open(file);
              BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
             boolean gzipped = isGzip(file, buffered);
-            return body.read(new DataInputStream(gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered), gzipped);
+            DataInputStream in = new DataInputStream(gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered);
+            try {
+                return body.read(in, gzipped);
+            } catch (BadInputException e) {
+                throw gzipped ? gzipCorruptionBehind(file, in, e) : e;
+            }
         } catch (BadInputException e) {
             throw e;
         } catch (ZipException e) {
@@ -148,6 +154,24 @@ public final class IdxReader {
             throw bad(file, "is truncated inside its header (or the gzip stream ends early)");
         } catch (IOException e) {
             throw bad(file, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A corrupt gzip stream can decompress into a plausible but wrong header (absurd sizes, a bad
+     * magic number) long before its checksum is reached. Reading on to the checksum tells the user
+     * the real problem; a gzip that checks out keeps the original message.
+     */
+    private static BadInputException gzipCorruptionBehind(Path file, DataInputStream in, BadInputException original) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+            return original;
+        } catch (ZipException e) {
+            return bad(file, "is not a valid gzip file: " + e.getMessage());
+        } catch (EOFException e) {
+            return bad(file, "is not a valid gzip file: it ends before its checksum");
+        } catch (IOException e) {
+            return original;
         }
     }
 

@@ -128,6 +128,25 @@ class IdxReaderTest {
 
     @ParameterizedTest
     @EnumSource(Mode.class)
+    void corruptionInsideTheCompressedDataIsReportedAsGzipNotAsABadHeader(Mode mode) {
+        byte[] gz = IdxFiles.gzip(IdxFiles.randomImages(30, 28, 28, 4));
+        // Flipped bits in the deflate data decompress into a garbage header before the checksum is reached.
+        for (int i = 20; i < 60; i++) {
+            gz[i] ^= 0x5a;
+        }
+        String message = failure(() -> readImages(mode, gz));
+        assertTrue(message.contains("is not a valid gzip file"), message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void aValidGzipKeepsTheRealProblem(Mode mode) {
+        String message = failure(() -> readImages(mode, IdxFiles.gzip(IdxFiles.randomImages(3, 20, 20, 4))));
+        assertTrue(message.contains("holds 20x20 images"), message);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
     void trailingBytesAreRejected(Mode mode) {
         byte[] whole = IdxFiles.randomImages(3, 2, 3, 4);
         String message = failure(() -> readImages(mode, Arrays.copyOf(whole, whole.length + 1)));
