@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,6 +40,11 @@ class BadInputMatrixTest {
 
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void startANewRecord() throws IOException {
+        Files.deleteIfExists(MESSAGES);
+    }
 
     /** A bad-input case: how to spoil a valid setup, and what the message must name. */
     record Case(String name, Consumer<Setup> spoil, List<String> mustName) {
