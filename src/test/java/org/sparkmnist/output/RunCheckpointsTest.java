@@ -47,6 +47,9 @@ class RunCheckpointsTest {
     @Test
     void checkpointRestoresNetworkUpdaterStateHistoryAndSettings() throws IOException {
         MultiLayerNetwork network = trainedTinyNetwork();
+        // updater.learning-rate-decay is keyed to DL4J's epoch count: a resumed model must go on from it.
+        network.incrementEpochCount();
+        network.incrementEpochCount();
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", network, history(2), Map.of("train.epochs", "4"));
 
@@ -55,6 +58,7 @@ class RunCheckpointsTest {
         assertEquals(history(2), latest.history());
         assertEquals(Map.of("train.epochs", "4"), latest.settings());
         MultiLayerNetwork restored = latest.network();
+        assertEquals(2, restored.getEpochCount(), "the learning-rate schedule's epoch");
         assertArrayEquals(network.params().toFloatVector(), restored.params().toFloatVector());
         float[] updaterState = network.getUpdater().getStateViewArray().toFloatVector();
         assertTrue(updaterState.length > 0 && Math.abs(updaterState[0]) + Math.abs(updaterState[updaterState.length - 1]) > 0);
