@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
@@ -44,11 +45,18 @@ public final class RunLock implements AutoCloseable {
     private final FileSystem fs;
     private final Path path;
     private final String token;
+    /**
+     * Releases the lock when the JVM is stopped with SIGTERM (YARN, Kubernetes and Airflow stop a
+     * driver that way), so that the next attempt, perhaps on another host, finds no lock to clear.
+     * Hadoop's hook manager runs it before the one that closes cached filesystems, which it needs.
+     */
+    private final Runnable releaseOnTermination = this::release;
 
     private RunLock(FileSystem fs, Path path, String token) {
         this.fs = fs;
         this.path = path;
         this.token = token;
+        ShutdownHookManager.get().addShutdownHook(releaseOnTermination, FileSystem.SHUTDOWN_HOOK_PRIORITY + 1);
     }
 
     /** Takes the lock of {@code runId} under {@code outputDir}, or fails with exit code 2 naming the holder. */
@@ -76,6 +84,15 @@ public final class RunLock implements AutoCloseable {
     /** Releases the lock if it is still this run's, and removes an empty _temporary with it. */
     @Override
     public void close() {
+        try {
+            ShutdownHookManager.get().removeShutdownHook(releaseOnTermination);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to: it releases the lock.
+        }
+        release();
+    }
+
+    private synchronized void release() {
         try {
             if (read(fs, path).map(o -> o.token().equals(token)).orElse(false)) {
                 fs.delete(path, false);

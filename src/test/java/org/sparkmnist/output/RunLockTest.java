@@ -20,6 +20,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.LockHolder;
 
 class RunLockTest {
 
@@ -74,6 +76,25 @@ class RunLockTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aDriverStoppedWithSigtermReleasesItsLock() throws Exception {
+        Path log = out.resolve("holder.log");
+        Process holder = JobRuns.startMain(LockHolder.class.getName(), List.of(out.toString(), "r1"), log);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(log) || !Files.readString(log).contains("locked")) {
+                assertTrue(holder.isAlive() && System.nanoTime() < deadline, "the holder did not take the lock");
+                Thread.sleep(50);
+            }
+            assertThrows(BadInputException.class, () -> lock("r1"));
+            holder.destroy(); // SIGTERM
+            assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            holder.destroyForcibly();
+        }
+        assertFalse(Files.exists(lockFile("r1")), Files.readString(log));
     }
 
     @Test

@@ -47,13 +47,18 @@ public final class JobRuns {
      * one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
      */
     public static Process start(List<String> args, Path log) throws IOException {
+        return startMain(MnistTrainingJob.class.getName(), args, log);
+    }
+
+    /** {@code mainClass} of this JVM's classpath in a JVM of its own, as {@link #start} starts the job. */
+    public static Process startMain(String mainClass, List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try (Stream<String> flags = Files.lines(Scripts.REPO.resolve("submit/java17-flags"))) {
             flags.filter(f -> !f.isBlank()).forEach(command::add);
         }
         command.addAll(List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache"),
-                "-cp", System.getProperty("java.class.path"), MnistTrainingJob.class.getName()));
+                "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
