@@ -9,7 +9,7 @@
 # date, commit and command. The last line is "distributed/single epoch-time ratio: X.XX", (b)/(a).
 #
 #   submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--report FILE]
-#                       [FILE.conf ...] [key=value ...]
+#                       [--scale-epochs N] [FILE.conf ...] [key=value ...]
 #
 # Logs of every configuration are in target/benchmark/logs, their run directories in target/benchmark/runs.
 set -euo pipefail

@@ -168,7 +168,8 @@ public final class Benchmark {
                     }
                 }
                 long examples = (long) copies * 60_000 - 10_000;
-                List<String> extra = List.of("data.dir=" + data, "split.train=" + examples, "split.validation=10000");
+                List<String> extra = List.of("data.dir=" + data, "split.train=" + examples, "split.validation=10000",
+                        "train.epochs=" + options.scaleEpochs());
                 String name = copies + "x MNIST";
                 List<String> command = new ArrayList<>(cluster != null ? List.of("submit/spark-submit.sh", "--master", MASTER)
                         : List.of("submit/run-local.sh"));

@@ -9,20 +9,23 @@ import org.sparkmnist.BadInputException;
  * The benchmark's own options; everything else is job config ({@code FILE.conf}, {@code key=value})
  * passed to every configuration alike.
  */
-record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, boolean cluster, Path report, List<String> jobArgs,
+record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, Path report,
+                        List<String> jobArgs,
                         String commandLine) {
 
     static final String USAGE = String.join("\n",
-            "usage: submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--report FILE]",
+            "usage: submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--scale-epochs N] [--no-cluster] [--report FILE]",
             "                           [FILE.conf ...] [key=value ...]",
             "  --frequencies  averaging frequencies for the trade-off table (default 5,20,80; 'none' skips it)",
             "  --scales       training-set sizes in copies of MNIST for the scaling table, e.g. 1,4,16 (default: none)",
+            "  --scale-epochs epochs of each scaling run (default 3; the table takes the median of epochs 2..N)",
             "  --no-cluster   skip (c), the two-worker standalone cluster",
             "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
 
     static BenchmarkOptions parse(List<String> args) {
         List<Integer> frequencies = List.of(5, 20, 80);
         List<Integer> scales = List.of();
+        int scaleEpochs = 3;
         boolean cluster = true;
         Path report = Path.of("docs", "BENCHMARKS.md");
         List<String> jobArgs = new ArrayList<>();
@@ -31,18 +34,19 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, boolean
             switch (arg) {
                 case "--frequencies" -> frequencies = numbers(arg, value(args, ++i, arg));
                 case "--scales" -> scales = numbers(arg, value(args, ++i, arg));
+                case "--scale-epochs" -> scaleEpochs = numbers(arg, value(args, ++i, arg)).get(0);
                 case "--no-cluster" -> cluster = false;
                 case "--report" -> report = Path.of(value(args, ++i, arg));
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new BadInputException("unknown benchmark option " + arg + "; expected one of --frequencies, "
-                                + "--scales, --no-cluster, --report");
+                                + "--scales, --scale-epochs, --no-cluster, --report");
                     }
                     jobArgs.add(arg);
                 }
             }
         }
-        return new BenchmarkOptions(frequencies, scales, cluster, report, jobArgs,
+        return new BenchmarkOptions(frequencies, scales, scaleEpochs, cluster, report, jobArgs,
                 String.join(" ", prepend("submit/benchmark.sh", args)));
     }
 

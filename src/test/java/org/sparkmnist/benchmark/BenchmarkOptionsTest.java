@@ -17,6 +17,7 @@ class BenchmarkOptionsTest {
         BenchmarkOptions options = BenchmarkOptions.parse(
                 List.of("--scales", "1,4,16", "my.conf", "--no-cluster", "train.epochs=3", "--frequencies", "none", "--report", "/tmp/b.md"));
         assertEquals(List.of(1, 4, 16), options.scales());
+        assertEquals(3, options.scaleEpochs());
         assertTrue(options.frequencies().isEmpty());
         assertFalse(options.cluster());
         assertEquals(Path.of("/tmp/b.md"), options.report());
