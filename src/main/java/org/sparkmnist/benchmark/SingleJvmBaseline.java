@@ -120,17 +120,11 @@ public final class SingleJvmBaseline {
 
     /** The split's examples in the order the job stages them: minibatch i holds examples [i*batch, (i+1)*batch). */
     private static List<DataSet> minibatches(IdxImages images, IdxLabels labels, int[] indices, int batch, DataSettings data) {
-        int width = images.pixelsPerImage();
         List<DataSet> batches = new ArrayList<>();
         for (int from = 0; from < indices.length; from += batch) {
-            int n = Math.min(batch, indices.length - from);
-            byte[] pixels = new byte[n * width];
-            byte[] classes = new byte[n];
-            for (int row = 0; row < n; row++) {
-                System.arraycopy(images.pixels(), indices[from + row] * width, pixels, row * width, width);
-                classes[row] = labels.labels()[indices[from + row]];
-            }
-            batches.add(ExampleEncoder.encode(pixels, classes, n, width, data.classes(), data.normalize()));
+            int to = Math.min(indices.length, from + batch);
+            batches.add(ExampleEncoder.encode(images.gather(indices, from, to), labels.gather(indices, from, to), to - from,
+                    images.pixelsPerImage(), data.classes(), data.normalize()));
         }
         return batches;
     }

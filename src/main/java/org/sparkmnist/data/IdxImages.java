@@ -7,6 +7,16 @@ public record IdxImages(String source, int count, int rows, int cols, byte[] pix
         return rows * cols;
     }
 
+    /** The pixels of images {@code indices[from..to)}, back to back in that order. */
+    public byte[] gather(int[] indices, int from, int to) {
+        int width = pixelsPerImage();
+        byte[] gathered = new byte[(to - from) * width];
+        for (int row = 0; row < to - from; row++) {
+            System.arraycopy(pixels, indices[from + row] * width, gathered, row * width, width);
+        }
+        return gathered;
+    }
+
     /** Pixel {@code p} of image {@code i} as 0..255. */
     public int pixel(int i, int p) {
         return pixels[i * pixelsPerImage() + p] & 0xFF;

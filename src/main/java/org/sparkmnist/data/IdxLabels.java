@@ -7,6 +7,15 @@ public record IdxLabels(String source, byte[] labels) {
         return labels.length;
     }
 
+    /** The labels of examples {@code indices[from..to)}, in that order. */
+    public byte[] gather(int[] indices, int from, int to) {
+        byte[] gathered = new byte[to - from];
+        for (int row = 0; row < gathered.length; row++) {
+            gathered[row] = labels[indices[from + row]];
+        }
+        return gathered;
+    }
+
     public int label(int i) {
         return labels[i] & 0xFF;
     }

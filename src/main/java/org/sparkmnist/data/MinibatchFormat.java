@@ -24,16 +24,8 @@ public final class MinibatchFormat {
     /** Writes the examples {@code indices[from..to)} of an idx pair as one minibatch. */
     public static void write(IdxImages images, IdxLabels labels, int[] indices, int from, int to, int classes, boolean normalize,
                              OutputStream out) throws IOException {
-        int n = to - from;
-        int width = images.pixelsPerImage();
-        byte[] pixels = new byte[n * width];
-        byte[] labelBytes = new byte[n];
-        for (int row = 0; row < n; row++) {
-            int example = indices[from + row];
-            System.arraycopy(images.pixels(), example * width, pixels, row * width, width);
-            labelBytes[row] = labels.labels()[example];
-        }
-        write(pixels, labelBytes, n, width, classes, normalize, out);
+        write(images.gather(indices, from, to), labels.gather(indices, from, to), to - from, images.pixelsPerImage(), classes,
+                normalize, out);
     }
 
     /** Writes {@code n} examples whose pixels lie back to back in {@code pixels}, in that order, as one minibatch. */
