@@ -53,9 +53,9 @@ public final class DistributedTrainer {
                 .saveUpdater(true)
                 .workerPrefetchNumBatches(settings.prefetch())
                 .rngSeed(settings.seed())
-                // The staged minibatch paths are already spread evenly over `workers` partitions. DL4J's
-                // default rebalances every averaging round with a count job and a shuffle, which cost
-                // more than the round's training on MNIST.
+                // The staged minibatch paths are already spread evenly over `workers` partitions, and DL4J's
+                // split keeps each round balanced to within one minibatch. Its default would rebalance
+                // every averaging round with a count job and a shuffle (docs/BENCHMARKS.md).
                 .repartionData(Repartition.Never)
                 .build();
         SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, network, master);
