@@ -118,14 +118,17 @@ public final class Benchmark {
     }
 
     private Measurement local(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, new ArrayList<>(List.of("submit/run-local.sh")), extra, trainExamples);
+        return job(name, runId, false, extra, trainExamples);
     }
 
     private Measurement submitted(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, new ArrayList<>(List.of("submit/spark-submit.sh", "--master", MASTER)), extra, trainExamples);
+        return job(name, runId, true, extra, trainExamples);
     }
 
-    private Measurement job(String name, String runId, List<String> command, List<String> extra, long examples) throws Exception {
+    /** The job run through the user's own entry point: spark-submit.sh on the cluster, run-local.sh otherwise. */
+    private Measurement job(String name, String runId, boolean onCluster, List<String> extra, long examples) throws Exception {
+        List<String> command = new ArrayList<>(onCluster ? List.of("submit/spark-submit.sh", "--master", MASTER)
+                : List.of("submit/run-local.sh"));
         Path runs = work.resolve("runs").toAbsolutePath();
         command.addAll(List.of("models=[" + MODEL + "]", "output.dir=" + runs, "run.id=" + runId, "output.mode=overwrite"));
         command.addAll(options.jobArgs());
@@ -170,10 +173,7 @@ public final class Benchmark {
                 long examples = (long) copies * 60_000 - 10_000;
                 List<String> extra = List.of("data.dir=" + data, "split.train=" + examples, "split.validation=10000",
                         "train.epochs=" + options.scaleEpochs());
-                String name = copies + "x MNIST";
-                List<String> command = new ArrayList<>(cluster != null ? List.of("submit/spark-submit.sh", "--master", MASTER)
-                        : List.of("submit/run-local.sh"));
-                rows.add(job(name, "scale-" + copies + "x", command, extra, examples));
+                rows.add(job(copies + "x MNIST", "scale-" + copies + "x", cluster != null, extra, examples));
             }
         }
         return rows;
