@@ -4,7 +4,7 @@
 #   submit/run-local.sh [FILE.conf ...] [key=value ...]
 #
 # Builds the job if it is missing or older than its sources, fetches and verifies MNIST if it is
-# missing, then runs conf/application.conf with your files and overrides layered on top.
+# missing, then runs the job: reference.conf's tuned defaults with your files and overrides on top.
 # Relative paths in the config (data.dir, output.dir) are taken from the checkout's top directory.
 # Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags).
 set -euo pipefail
@@ -39,4 +39,4 @@ exec java "${java17[@]}" -Xmx"${DRIVER_MEMORY:-6g}" \
   -Dorg.bytedeco.javacpp.cachedir="$root/target/javacpp-cache" \
   ${JAVA_OPTS:-} \
   -cp "$jar:$(cat target/local/classpath.txt)" \
-  org.sparkmnist.job.MnistTrainingJob conf/application.conf "${args[@]}"
+  org.sparkmnist.job.MnistTrainingJob "${args[@]}"

@@ -9,8 +9,8 @@
 # What it adds to a plain spark-submit of the cluster jar:
 #   - builds target/spark-mnist-<version>-cluster.jar when it is missing or older than the sources
 #     (mvn -B -DskipTests package, log in target/build.log);
-#   - layers conf/application.conf, then your FILE.conf files, then your key=value overrides, and
-#     ships the files with --files (in cluster deploy mode the job gets their basenames, in client
+#   - passes your FILE.conf files (layered over the jar's reference.conf), then your key=value
+#     overrides, and ships the files with --files (in cluster deploy mode the job gets their basenames, in client
 #     mode their local absolute paths);
 #   - sizes JavaCPP's off-heap limits from the executor memory and points its native-library cache
 #     at one directory, and runs one OpenMP thread per executor core (see "help" for the numbers);
@@ -26,15 +26,14 @@ SCRIPT_NAME=$(basename -- "${BASH_SOURCE[0]}")
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_DIR=$(cd -- "$SCRIPT_DIR/.." && pwd -P)
 MAIN_CLASS=org.sparkmnist.job.MnistTrainingJob
-BASE_CONF=$REPO_DIR/conf/application.conf
 
 usage() {
   cat <<EOF
 Usage: $SCRIPT_NAME [spark-submit options] [FILE.conf ...] [key=value ...]
 
-Submits spark-mnist ($MAIN_CLASS) with spark-submit. The job reads
-conf/application.conf, then each FILE.conf in order, then the key=value
-overrides; src/main/resources/reference.conf documents every key.
+Submits spark-mnist ($MAIN_CLASS) with spark-submit. The job reads its
+reference.conf (every key, with the tuned defaults), then each FILE.conf in
+order, then the key=value overrides.
 
 Spark options are passed through unchanged, for example:
   --master URL  --deploy-mode client|cluster  --name NAME  --queue QUEUE
@@ -212,7 +211,6 @@ for arg in "$@"; do
 done
 
 [[ $deploy_mode == client || $deploy_mode == cluster ]] || die "--deploy-mode must be client or cluster, got '$deploy_mode'"
-[[ -f $BASE_CONF ]] || die "missing $BASE_CONF"
 
 # ------------------------------------------------------------ the application jar
 
@@ -368,11 +366,7 @@ fi
 
 # ------------------------------------------------------------ the job's config files
 
-# conf/application.conf first, then the user's files; the same file named twice is read once.
-all_confs=("$BASE_CONF")
-for f in "${conf_files[@]}"; do
-  [[ $f == "$BASE_CONF" ]] || all_confs+=("$f")
-done
+all_confs=("${conf_files[@]}")
 
 job_args=()
 ship=()
@@ -395,7 +389,8 @@ for f in "${all_confs[@]}"; do
 done
 job_args+=("${overrides[@]}")
 files=$(IFS=,; printf '%s' "${ship[*]}")
-spark_opts+=(--files "$files${user_files:+,$user_files}")
+files=$files${user_files:+${files:+,}$user_files}
+[[ -z $files ]] || spark_opts+=(--files "$files")
 
 # ------------------------------------------------------------ authentication
 

@@ -1,9 +1,9 @@
 """spark-mnist on a schedule: one spark-submit of the cluster jar per logical date.
 
 The task runs the same command submit/spark-submit.sh builds: the job's main class in
-spark-mnist-<version>-cluster.jar, the config files conf/application.conf and then an optional file
-of your own (shipped with --files), key=value overrides, and the JVM options DL4J needs on the
-executors. Each run writes <output_dir>/<logical date as YYYYMMDDTHHMMSS>/; a retry or a rerun of
+spark-mnist-<version>-cluster.jar (whose reference.conf holds the tuned defaults), an optional
+config file of your own (shipped with --files), key=value overrides, and the JVM options DL4J needs
+on the executors. Each run writes <output_dir>/<logical date as YYYYMMDDTHHMMSS>/; a retry or a rerun of
 the same logical date replaces that run directory atomically, so retries are safe.
 
 Site settings come from one JSON Airflow Variable, "spark_mnist" (every key optional, defaults in
@@ -12,7 +12,6 @@ DEFAULTS below), for example:
     airflow variables set --json spark_mnist '{
       "conn_id": "spark_yarn", "deploy_mode": "cluster",
       "jar": "/opt/spark-mnist/spark-mnist-0.1.0-SNAPSHOT-cluster.jar",
-      "base_conf": "/opt/spark-mnist/conf/application.conf",
       "conf_file": "/opt/spark-mnist/conf/nightly.conf",
       "data_dir": "hdfs:///data/mnist", "output_dir": "hdfs:///runs/spark-mnist",
       "executor_memory": "4g", "executor_cores": 2, "num_executors": 4, "driver_memory": "2g",
@@ -42,9 +41,7 @@ DEFAULTS = {
     # config files in its working directory, in client mode it reads them where they are.
     "deploy_mode": "cluster",
     "jar": "/opt/spark-mnist/spark-mnist-cluster.jar",
-    # conf/application.conf of the checkout the jar was built from; always layered first.
-    "base_conf": "/opt/spark-mnist/conf/application.conf",
-    # An optional HOCON file of your own, layered on top of base_conf.
+    # An optional HOCON file of your own, layered on the jar's reference.conf.
     "conf_file": "",
     "data_dir": "hdfs:///data/mnist",
     "output_dir": "hdfs:///runs/spark-mnist",
@@ -92,7 +89,7 @@ def javacpp_options(memory: str, cachedir: str) -> str:
 
 def job_arguments(s: dict) -> tuple[list[str], list[str]]:
     """The job's arguments and the config files to ship, as submit/spark-submit.sh passes them."""
-    confs = [s["base_conf"]] + ([s["conf_file"]] if s["conf_file"] else [])
+    confs = [s["conf_file"]] if s["conf_file"] else []
     if s["deploy_mode"] == "cluster":
         # Shipped with --files into the driver's working directory: the job gets their names.
         names = [os.path.basename(c) for c in confs]
@@ -141,7 +138,7 @@ with DAG(
     max_active_runs=1,
     default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
     params={
-        "epochs": Param(15, type="integer", minimum=1, description="train.epochs"),
+        "epochs": Param(10, type="integer", minimum=1, description="train.epochs"),
         "models": Param("[softmax, mlp]", type="string", description="models, a HOCON list"),
     },
     tags=["spark", "mnist"],
@@ -152,7 +149,7 @@ with DAG(
         application=SETTINGS["jar"],
         java_class=MAIN_CLASS,
         name="spark-mnist-{{ ts_nodash }}",
-        files=",".join(CONF_FILES),
+        files=",".join(CONF_FILES) or None,
         application_args=APPLICATION_ARGS,
         conf=spark_conf(SETTINGS),
         executor_memory=SETTINGS["executor_memory"],

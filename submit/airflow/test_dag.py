@@ -176,7 +176,6 @@ class SparkMnistDagTest(unittest.TestCase):
         files = [a for a in args if "=" not in a]
         pairs = [a for a in args if "=" in a]
         self.assertEqual(files, args[:len(files)], "config files come before key=value, as spark-submit.sh passes them")
-        self.assertEqual("application.conf", files[0], "conf/application.conf is layered first")
         self.assertTrue(all(f.endswith(".conf") for f in files), files)
         for pair in pairs:
             key = pair.split("=", 1)[0]
@@ -194,17 +193,16 @@ class SparkMnistDagTest(unittest.TestCase):
         self.assertNotEqual(first["run.id"], other["run.id"])
         self.assertEqual("hdfs://nn:8020/runs/mnist", first["output.dir"])
         self.assertIn("data.dir", first)
-        self.assertEqual("15", first["train.epochs"])
+        self.assertEqual("10", first["train.epochs"])
 
     def test_cluster_mode_ships_the_config_files_and_passes_their_names(self):
-        _, kwargs = self.load_dag({"deploy_mode": "cluster", "base_conf": "/opt/m/conf/application.conf",
-                                   "conf_file": "/etc/m/nightly.conf"})
-        self.assertEqual("/opt/m/conf/application.conf,/etc/m/nightly.conf", kwargs["files"])
-        self.assertEqual(["application.conf", "nightly.conf"], kwargs["application_args"][:2])
+        _, kwargs = self.load_dag({"deploy_mode": "cluster", "conf_file": "/etc/m/nightly.conf"})
+        self.assertEqual("/etc/m/nightly.conf", kwargs["files"])
+        self.assertEqual(["nightly.conf"], kwargs["application_args"][:1])
 
     def test_client_mode_passes_local_paths(self):
-        _, kwargs = self.load_dag({"deploy_mode": "client", "base_conf": "/opt/m/conf/application.conf"})
-        self.assertEqual("/opt/m/conf/application.conf", kwargs["application_args"][0])
+        _, kwargs = self.load_dag({"deploy_mode": "client", "conf_file": "/etc/m/nightly.conf"})
+        self.assertEqual("/etc/m/nightly.conf", kwargs["application_args"][0])
 
     def test_conf_carries_what_spark_submit_sh_sets_for_dl4j(self):
         _, kwargs = self.load_dag({"executor_memory": "4g", "executor_cores": 3})

@@ -50,9 +50,7 @@ public final class Benchmark {
         System.exit(JobExit.run(() -> {
             BenchmarkOptions options = BenchmarkOptions.parse(List.of(args));
             // The same config every run gets, checked once here so a typo fails in a second, not after (a).
-            List<String> config = new ArrayList<>(List.of("conf/application.conf"));
-            config.addAll(options.jobArgs());
-            new Benchmark(options, SettingsLoader.load(config)).run();
+            new Benchmark(options, SettingsLoader.load(options.jobArgs())).run();
         }));
     }
 
@@ -104,7 +102,7 @@ public final class Benchmark {
         Files.createDirectories(work);
         Files.deleteIfExists(result);
         List<String> command = new ArrayList<>(Jvm.command(SingleJvmBaseline.class));
-        command.addAll(List.of("--result", result.toString(), "conf/application.conf", "models=[" + MODEL + "]"));
+        command.addAll(List.of("--result", result.toString(), "models=[" + MODEL + "]"));
         command.addAll(options.jobArgs());
         Map<String, String> environment = new HashMap<>();
         // The baseline is the single-machine alternative at its best: all cores for ND4J, unless told otherwise.

@@ -7,14 +7,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * conf/tutorial.conf is always layered on conf/application.conf (run-local.sh and spark-submit.sh
- * pass that first), so it must pin every part of the Keras recipe the tuned default changes.
+ * conf/tutorial.conf is an overlay on reference.conf's tuned defaults, so it must pin every part of
+ * the Keras recipe the tuned default changes.
  */
 class TutorialRecipeTest {
 
     @Test
     void tutorialOnTopOfTheDefaultIsExactlyTheKerasRecipe() {
-        JobSettings settings = SettingsLoader.load(List.of("conf/application.conf", "conf/tutorial.conf"));
+        JobSettings settings = SettingsLoader.load(List.of("conf/tutorial.conf"));
         assertFalse(settings.data().normalize(), "raw 0..255 pixels");
         assertEquals(50_000, settings.split().train());
         assertEquals(10_000, settings.split().validation());

@@ -67,7 +67,7 @@ class HdfsIT {
         StagingWatcher watcher = new StagingWatcher(new Path(root + "/runs/_temporary"));
         watcher.start();
         try {
-            exit = MnistTrainingJob.execute(List.of("conf/application.conf", "data.dir=" + root + "/mnist",
+            exit = MnistTrainingJob.execute(List.of("data.dir=" + root + "/mnist",
                     "output.dir=" + root + "/runs", "run.id=h1", "train.epochs=1", "spark.master=local[2]"));
         } finally {
             stagedFilesSeen = watcher.finish();

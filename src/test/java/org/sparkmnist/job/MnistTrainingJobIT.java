@@ -53,7 +53,7 @@ class MnistTrainingJobIT {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        int exit = MnistTrainingJob.execute(List.of("conf/application.conf", "data.dir=" + MNIST, "output.dir=" + output,
+        int exit = MnistTrainingJob.execute(List.of("data.dir=" + MNIST, "output.dir=" + output,
                 "run.id=it", "train.epochs=3", "spark.master=local[2]"));
         assertEquals(0, exit, "exit code");
         run = output.resolve("it");

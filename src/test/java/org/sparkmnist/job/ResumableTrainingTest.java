@@ -51,7 +51,7 @@ class ResumableTrainingTest {
         assertTrue(message.startsWith("cannot resume run r1: the checkpoint of model softmax"), message);
         assertTrue(message.contains("train.epochs = 4 in the checkpoint, 6 now"), message);
         assertTrue(message.contains("train.batch-size = 128 in the checkpoint, 64 now"), message);
-        assertTrue(message.contains("model.softmax.updater.learning-rate = 0.001 in the checkpoint, 0.01 now"), message);
+        assertTrue(message.contains("model.softmax.updater.learning-rate = 0.002 in the checkpoint, 0.01 now"), message);
         assertTrue(message.contains("output.mode=overwrite"), message);
     }
 

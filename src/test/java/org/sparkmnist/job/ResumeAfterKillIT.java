@@ -46,7 +46,7 @@ class ResumeAfterKillIT {
     private Path uninterrupted;
 
     private List<String> args(String runId, String mode) {
-        return List.of("conf/application.conf", "data.dir=" + MnistFiles.directory(), "output.dir=" + output, "run.id=" + runId,
+        return List.of("data.dir=" + MnistFiles.directory(), "output.dir=" + output, "run.id=" + runId,
                 "output.mode=" + mode, "models=[softmax, mlp]", "train.epochs=" + EPOCHS, "spark.master=local[2]");
     }
 

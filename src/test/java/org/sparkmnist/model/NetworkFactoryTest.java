@@ -44,7 +44,8 @@ class NetworkFactoryTest {
 
     @Test
     void rmspropTakesKerasHyperParameters() {
-        ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4");
+        ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4",
+                "model.defaults.updater.learning-rate-decay=1.0");
         BaseLayer layer = (BaseLayer) build(spec).getLayer(0).conf().getLayer();
         RmsProp updater = (RmsProp) layer.getIUpdater();
         assertEquals(1e-4, updater.getLearningRate(0, 0), 1e-12);
