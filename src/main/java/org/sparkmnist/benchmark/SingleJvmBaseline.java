@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.IdxImages;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.ConfigName;
 
 /**
  * Typed reads from a merged config, where every failure becomes a {@link BadInputException} that
@@ -136,6 +137,11 @@ final class ConfigReader {
         String value = string(key).toLowerCase(Locale.ROOT);
         check(allowed.contains(value), key, "must be one of " + String.join(", ", allowed) + ", got \"" + value + "\"");
         return value;
+    }
+
+    /** The member of a closed set of names that the value of {@code key} names, compared without regard to case. */
+    <E extends Enum<E> & ConfigName> E oneOf(String key, Class<E> type) {
+        return ConfigName.parse(type, oneOf(key, ConfigName.names(type))).orElseThrow();
     }
 
     void check(boolean ok, String key, String problem) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.sparkmnist.model.ModelSpec;
 
 /**
  * Everything the job was told, validated once at start-up. Code below the entry point reads these

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.model.ModelSpec;
 
 /**
  * Turns the job's arguments into {@link JobSettings}: {@code *.conf} files are layered in order
@@ -148,7 +149,7 @@ public final class SettingsLoader {
             root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
                     "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
-            models.add(ModelSpec.from(name, root.atWithFallback("model." + name, "model.defaults")));
+            models.add(ModelSpecs.from(name, root.atWithFallback("model." + name, "model.defaults")));
         }
         String runId = root.string("run.id");
         if (runId.isEmpty()) {

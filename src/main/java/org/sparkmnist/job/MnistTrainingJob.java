@@ -9,7 +9,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MnistData;
@@ -75,7 +75,7 @@ public final class MnistTrainingJob {
                 if (settings.output().resume()) {
                     training.checkCheckpointsMatchConfig();
                 } else if (checkpoints.exists()) {
-                    LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}", settings.output().mode().key(),
+                    LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}", settings.output().mode().configName(),
                             settings.runId());
                     checkpoints.discard();
                 }

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.model.ModelSummary;
 import org.sparkmnist.model.NetworkFactory;

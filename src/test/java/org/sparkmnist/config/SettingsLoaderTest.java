@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.sparkmnist.model.HiddenActivation;
+import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.model.UpdaterKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
@@ -88,14 +91,14 @@ class SettingsLoaderTest {
         ModelSpec wide = settings.models().get(0);
         assertEquals("wide", wide.name());
         assertEquals(List.of(1000), wide.hiddenLayers());
-        assertEquals("tanh", wide.activation());
-        assertEquals("adam", wide.updater().name());
+        assertEquals(HiddenActivation.TANH, wide.activation());
+        assertEquals(UpdaterKind.ADAM, wide.updater().kind());
     }
 
     @Test
     void modelDefaultsApplyToEveryModel() {
         JobSettings settings = load("model.defaults.updater.name=rmsprop", "model.defaults.updater.rho=0.8");
-        assertTrue(settings.models().stream().allMatch(m -> m.updater().name().equals("rmsprop") && m.updater().rho() == 0.8));
+        assertTrue(settings.models().stream().allMatch(m -> m.updater().kind() == UpdaterKind.RMSPROP && m.updater().rho() == 0.8));
     }
 
     @Test
@@ -105,7 +108,7 @@ class SettingsLoaderTest {
         assertEquals(50, settings.train().epochs());
         assertEquals(128, settings.train().batchSize());
         for (ModelSpec model : settings.models()) {
-            assertEquals("rmsprop", model.updater().name());
+            assertEquals(UpdaterKind.RMSPROP, model.updater().kind());
             assertEquals(1e-4, model.updater().learningRate(), 1e-12);
             assertEquals(0.9, model.updater().rho(), 1e-12);
             assertEquals(1e-7, model.updater().epsilon(), 1e-15);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.List;
+import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.model.UpdaterKind;
+import org.sparkmnist.model.UpdaterSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +26,7 @@ class TutorialRecipeTest {
         assertEquals(List.of("softmax", "mlp"), settings.models().stream().map(ModelSpec::name).toList());
         for (ModelSpec model : settings.models()) {
             UpdaterSpec updater = model.updater();
-            assertEquals("rmsprop", updater.name(), model.name());
+            assertEquals(UpdaterKind.RMSPROP, updater.kind(), model.name());
             assertEquals(1e-4, updater.learningRate(), 1e-15, model.name());
             assertEquals(1.0, updater.learningRateDecay(), 0, model.name() + ": Keras keeps the rate constant");
             assertEquals(0.9, updater.rho(), 1e-15, model.name());

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 
 class NetworkFactoryTest {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.training.EpochMetrics;

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.sparkmnist.config.ModelSpec;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
 
