@@ -33,6 +33,7 @@ import org.sparkmnist.training.RunningTrainingMetrics;
 import org.sparkmnist.training.Tally;
 import org.sparkmnist.training.TallyAccumulator;
 import org.sparkmnist.training.TestEvaluator;
+import org.sparkmnist.model.nativebuild.NativeBuild;
 
 /**
  * The single-machine alternative the Spark job is measured against: the same config, model, split,
@@ -59,6 +60,7 @@ public final class SingleJvmBaseline {
             Path result = Path.of(rest.remove(0));
             JobSettings settings = SettingsLoader.load(rest);
             QuietLogging.apply(settings.spark().logLevel());
+            NativeBuild.prepareThisJvm();
             Files.writeString(result, run(settings), StandardCharsets.UTF_8);
         }));
     }

@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.model.nativebuild.NativeBuild;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MnistData;
@@ -53,6 +54,8 @@ public final class MnistTrainingJob {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
             QuietLogging.apply(settings.spark().logLevel());
+            // Before anything loads ND4J: the native build must fit this machine's CPU.
+            NativeBuild.prepareThisJvm();
             new MnistTrainingJob(settings).run();
         });
     }

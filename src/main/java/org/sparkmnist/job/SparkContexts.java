@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.SparkSettings;
+import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
 
 /**
  * Starts Spark for the job. Anything spark-submit decided (master, UI, addresses) wins; the job's
@@ -41,6 +42,11 @@ final class SparkContexts {
                 .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
+        // Each executor picks the ND4J native build for its own CPU before its first task (nodes may differ).
+        String plugins = conf.get("spark.plugins", "");
+        if (!plugins.contains(NativeBuildPlugin.class.getName())) {
+            conf.set("spark.plugins", plugins.isBlank() ? NativeBuildPlugin.class.getName() : plugins + "," + NativeBuildPlugin.class.getName());
+        }
         if (conf.get("spark.master").startsWith("local")) {
             // An embedded run serves nobody else: keep the driver's RPC and block manager ports off the network.
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
