@@ -335,6 +335,9 @@ limits=$(javacpp_limits "${driver_memory:-1g}")
 read -r drv_max drv_phys <<<"$limits"
 executor_javacpp=$(javacpp_opts "$exec_max" "$exec_phys" "$executor_cache")
 driver_javacpp=$(javacpp_opts "$drv_max" "$drv_phys" "$driver_cache")
+# The JDK's Vector API: the optimizer's updates run as SIMD with it, as a scalar loop without.
+executor_javacpp="$executor_javacpp --add-modules=jdk.incubator.vector"
+driver_javacpp="$driver_javacpp --add-modules=jdk.incubator.vector"
 
 # Spark 3.5's --add-opens set (Spark's launcher adds it itself, except to a driver that a
 # standalone Worker starts in cluster mode).
