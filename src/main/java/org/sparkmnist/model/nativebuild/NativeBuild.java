@@ -2,7 +2,6 @@ package org.sparkmnist.model.nativebuild;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.profiler.ProfilerConfig;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -33,6 +32,10 @@ public final class NativeBuild {
 
     static final String AVX512 = "-avx512";
     static final String GENERIC = "";
+    static final String AVX512_BUILD = "linux-x86_64-avx512";
+    static final String GENERIC_BUILD = "linux-x86_64 (generic)";
+
+    private static boolean prepared;
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeBuild.class);
 
@@ -54,32 +57,43 @@ public final class NativeBuild {
 
     /**
      * Makes this JVM load the build that fits its CPU, loads ND4J, logs which build runs and turns off
-     * ND4J's per-op workspace checks. Call it before anything touches ND4J; properties already set (on
-     * the command line, by spark-submit.sh) win over the detected ones. Calling it again does nothing.
+     * ND4J's per-op workspace checks. Call it before anything touches ND4J or JavaCPP: JavaCPP reads these
+     * properties once, when it first loads. Properties already set (on the command line, by spark-submit.sh)
+     * win over the detected ones. Calling it again does nothing more.
      */
-    public static synchronized void prepareThisJvm() {
-        boolean loadedAlready = Loader.getLoadedLibraries().keySet().stream().anyMatch(name -> name.contains("nd4jcpu"));
-        if (loadedAlready) {
-            LOG.debug("ND4J was loaded before the native build was chosen; keeping {}", running());
-        } else {
-            detect().forEach((key, value) -> {
-                if (System.getProperty(key) == null) {
-                    System.setProperty(key, value);
-                }
-            });
+    public static void prepareThisJvm() {
+        prepare(CpuFlags.ofThisMachine());
+    }
+
+    static synchronized void prepare(CpuFlags cpu) {
+        if (prepared) {
+            return;
         }
+        boolean chosenHere = System.getProperty(PLATFORM_EXTENSION) == null;
+        systemProperties(cpu).forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         // The default profiling config checks every op's arrays against the open workspaces: a
         // debugging aid whose cost is paid on each of the tens of ops per minibatch.
         Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkWorkspaces(false).build());
-        if (!loadedAlready) {
-            LOG.info("ND4J native build: {} ({})", running(), CpuFlags.ofThisMachine().runsAvx512Build()
-                    ? "this CPU has AVX-512" : "this CPU lacks the AVX-512 subsets the avx512 build needs");
+        String running = running();
+        String fitting = cpu.runsAvx512Build() ? AVX512_BUILD : GENERIC_BUILD;
+        if (!chosenHere) {
+            LOG.info("ND4J native build: {} ({}={} was given)", running, PLATFORM_EXTENSION, System.getProperty(PLATFORM_EXTENSION));
+        } else if (running.equals(fitting)) {
+            LOG.info("ND4J native build: {} ({})", running,
+                    cpu.runsAvx512Build() ? "this CPU has AVX-512" : "this CPU lacks the AVX-512 subsets the avx512 build needs");
+        } else {
+            LOG.warn("ND4J native build: {}, where this CPU calls for {}: JavaCPP was loaded before the build was chosen", running, fitting);
         }
+        prepared = true;
     }
 
     /** The build ND4J loaded, by the instruction set its binary was compiled for. */
     static String running() {
         int level = NativeOpsHolder.getInstance().getDeviceNativeOps().binaryLevel();
-        return level == 3 ? "linux-x86_64-avx512" : level == 2 ? "linux-x86_64-avx2" : "linux-x86_64 (generic)";
+        return level == 3 ? AVX512_BUILD : level == 2 ? "linux-x86_64-avx2" : GENERIC_BUILD;
     }
 }

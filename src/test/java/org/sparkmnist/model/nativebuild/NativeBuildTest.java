@@ -3,7 +3,12 @@ package org.sparkmnist.model.nativebuild;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 
 class NativeBuildTest {
@@ -55,7 +60,19 @@ class NativeBuildTest {
     void thisJvmRunsTheBuildItsCpuCalledFor() {
         // Test JVMs choose before the first test (org.sparkmnist.testing.NativeBuildForTests).
         NativeBuild.prepareThisJvm();
-        boolean avx512 = CpuFlags.ofThisMachine().runsAvx512Build();
-        assertEquals(avx512 ? "linux-x86_64-avx512" : "linux-x86_64 (generic)", NativeBuild.running());
+        String expected = NativeBuild.systemProperties(CpuFlags.ofThisMachine()).get(NativeBuild.PLATFORM_EXTENSION);
+        assertEquals(expected, Loader.loadProperties().getProperty("platform.extension"), "JavaCPP loaded with our choice");
+        assertEquals(expected.isEmpty() ? NativeBuild.GENERIC_BUILD : NativeBuild.AVX512_BUILD, NativeBuild.running());
+    }
+
+    @Test
+    void aJvmPreparedForACpuWithoutAvx512LoadsTheGenericBuildThoughBothAreThere() throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("org.bytedeco.javacpp.cachedir", "target/javacpp-cache"),
+                "-cp", System.getProperty("java.class.path"), NativeBuildProbe.class.getName()));
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, probe.waitFor(), output);
+        assertTrue(output.contains("running=" + NativeBuild.GENERIC_BUILD) && output.contains("extension=[]"), output);
     }
 }
