@@ -40,13 +40,13 @@ final class ImageFileDecoder {
             if (!readers.hasNext()) {
                 throw new RejectedImage("not an image: no decoder recognises its " + file.length + " bytes (PNG, JPEG, GIF, BMP, TIFF and WBMP are read)");
             }
-            return read(readers.next(), in);
+            return read(readers.next(), in, file);
         } catch (IOException e) {
             throw new RejectedImage("cannot be read: " + causes(e));
         }
     }
 
-    private Picture read(ImageReader reader, ImageInputStream in) throws RejectedImage {
+    private Picture read(ImageReader reader, ImageInputStream in, byte[] file) throws RejectedImage {
         String format = reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(java.util.Locale.ROOT);
         Set<String> warnings = new LinkedHashSet<>();
         try {
@@ -59,6 +59,12 @@ final class ImageFileDecoder {
                         + maxPixels + " pixels (score.images.max-pixels)");
             }
             BufferedImage image = reader.read(0);
+            if (format.equals("PNG")) {
+                String truncated = PngChunks.truncation(file);
+                if (truncated != null) {
+                    throw new RejectedImage("PNG file is truncated: " + truncated);
+                }
+            }
             if (!warnings.isEmpty()) {
                 throw new RejectedImage(format + " data is damaged: " + String.join("; ", warnings));
             }

@@ -1,6 +1,7 @@
 package org.sparkmnist.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,6 +183,13 @@ class DigitImageTest {
         assertTrue(reason(AUTO, "this is not a picture\n".getBytes()).startsWith("not an image"));
         String truncatedPng = reason(AUTO, Arrays.copyOf(png, png.length / 2));
         assertTrue(truncatedPng.startsWith("PNG data cannot be decoded"), truncatedPng);
+        // Cut after its image data: javax.imageio alone would decode it as if it were whole.
+        String cutShort = reason(AUTO, Arrays.copyOf(png, png.length - 12));
+        assertEquals("PNG file is truncated: it ends before its IEND chunk", cutShort);
+        String cutInIend = reason(AUTO, Arrays.copyOf(png, png.length - 3));
+        assertEquals("PNG file is truncated: its IEND chunk needs 3 more bytes than the file has", cutInIend);
+        byte[] trailing = Arrays.copyOf(png, png.length + 5);
+        assertDoesNotThrow(() -> AUTO.convert(trailing), "bytes after IEND do not make a PNG truncated");
         String truncatedJpeg = reason(AUTO, Arrays.copyOf(jpeg, jpeg.length / 2));
         assertTrue(truncatedJpeg.startsWith("JPEG data"), truncatedJpeg);
         String huge = reason(new DigitImage(Inversion.AUTO, 10_000), png);
