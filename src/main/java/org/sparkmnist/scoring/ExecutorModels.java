@@ -12,6 +12,8 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The scoring model inside one executor JVM: deserialized from the broadcast bytes by the first
@@ -24,6 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class ExecutorModels {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutorModels.class);
     private static final Map<String, Shared> MODELS = new ConcurrentHashMap<>();
 
     private ExecutorModels() {
@@ -66,7 +69,10 @@ final class ExecutorModels {
 
         static Shared of(byte[] bytes) {
             try {
-                return new Shared(ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false));
+                MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+                LOG.info("scoring model of {} parameters deserialized in this JVM (pid {}) from {} broadcast bytes", network.numParams(),
+                        ProcessHandle.current().pid(), bytes.length);
+                return new Shared(network);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot deserialize the broadcast model", e);
             }
