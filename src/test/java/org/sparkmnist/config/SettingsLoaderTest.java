@@ -182,8 +182,23 @@ class SettingsLoaderTest {
 
     @Test
     void runIdMustBeSafeAsADirectoryName() {
-        assertTrue(rejection("run.id=../etc").contains("run.id"));
-        assertTrue(rejection("run.id=a/b").contains("run.id"));
+        for (String bad : List.of("../etc", "a/b", "..", ".hidden", "_SUCCESS", "_temporary", "summary.json", "REPORT.HTML", "a..b",
+                "a\\b", "x y")) {
+            String message = rejection("run.id=" + bad);
+            assertTrue(message.startsWith("config key run.id must be a plain name") && message.contains("(from the command line)"),
+                    bad + ": " + message);
+        }
+        assertEquals("r-1.2_b", load("run.id=r-1.2_b").runId());
+    }
+
+    @Test
+    void modelNamesThatArePathsAreRefusedNamingTheKey() {
+        String message = rejection("models=[\"/some/dir\"]", "model.\"/some/dir\".hidden-layers=[]");
+        assertTrue(message.startsWith("config key models must be a plain name") && message.contains("\"/some/dir\"")
+                && message.contains("path separator"), message);
+        String dots = rejection("models=[\"..\"]");
+        assertTrue(dots.startsWith("config key models must be a plain name"), dots);
+        assertTrue(rejection("models=[summary.json]").contains("the run writes a file"));
     }
 
     @Test
