@@ -1,10 +1,11 @@
 package org.sparkmnist.config;
 
+import java.time.Duration;
 import java.util.Locale;
 import org.sparkmnist.ConfigName;
 
 /** Where run directories are written, how much detail they keep, and what a rerun of a run.id does. */
-public record OutputSettings(String dir, int misclassified, Mode mode) {
+public record OutputSettings(String dir, int misclassified, Mode mode, Duration lockLease) {
 
     /** What a run does about an earlier run, or an interrupted attempt, of the same run.id. */
     public enum Mode implements ConfigName {
@@ -23,7 +24,7 @@ public record OutputSettings(String dir, int misclassified, Mode mode) {
 
     static OutputSettings from(ConfigReader output) {
         OutputSettings settings = new OutputSettings(output.string("dir"), output.nonNegativeInt("misclassified"),
-                output.oneOf("mode", Mode.class));
+                output.oneOf("mode", Mode.class), output.positiveDuration("lock-lease"));
         output.check(!settings.dir.isBlank(), "dir", "must name a directory");
         return settings;
     }
