@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.ExampleEncoder;
 import org.sparkmnist.data.MnistData;
@@ -45,6 +46,8 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) {
+        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
+        MaskedConsole.install(Arrays.asList(args), System.getenv());
         System.exit(execute(Arrays.asList(args)));
     }
 
@@ -52,6 +55,7 @@ public final class MnistTrainingJob {
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
+            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
             QuietLogging.apply(settings.spark().logLevel());
             new MnistTrainingJob(settings).run();
         });

@@ -53,7 +53,7 @@ class ResumeAfterKillIT {
     @BeforeAll
     void killAfterTheSecondMlpEpochThenResume() throws Exception {
         deleteRecursively(work);
-        Path checkpointOfEpoch2 = output.resolve("_temporary/r.checkpoint/mlp/epoch-0002");
+        Path checkpointOfEpoch2 = output.resolve("_temporary/r/checkpoints/mlp/epoch-0002");
 
         Process doomed = JobRuns.start(args("r", "overwrite"), work.resolve("killed.log"));
         try {
@@ -95,7 +95,7 @@ class ResumeAfterKillIT {
     void aSecondDriverOfTheSameRunIsRefusedAtTheLock() {
         assertEquals(2, secondDriver.exitCode(), secondDriver.stderr());
         String line = secondDriver.lastLine();
-        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("r.lock"), line);
+        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("_temporary/r/lock"), line);
     }
 
     @Test
