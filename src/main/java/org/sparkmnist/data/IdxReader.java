@@ -21,8 +21,6 @@ import org.sparkmnist.BadInputException;
  */
 public final class IdxReader {
 
-    static final int IMAGES_MAGIC = 0x00000803;
-    static final int LABELS_MAGIC = 0x00000801;
     private static final int GZIP_MAGIC = 0x1f8b;
 
     private final Configuration hadoop;
@@ -53,12 +51,12 @@ public final class IdxReader {
 
     public IdxImages readImages(Path file, int rows, int cols) {
         return read(file, (in, gzipped) -> {
-            ImagesHeader header = readImagesHeader(file, in, rows, cols);
-            if (header.bytes() > Integer.MAX_VALUE - 8) {
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
+            if (header.bodyBytes() > Integer.MAX_VALUE - 8) {
                 throw bad(file, "declares " + header.count() + " images, more than one array can hold");
             }
-            byte[] pixels = new byte[(int) header.bytes()];
-            readBody(file, in, pixels, header.what());
+            byte[] pixels = new byte[(int) header.bodyBytes()];
+            readBody(file, in, pixels, what(header));
             return new IdxImages(file.toString(), header.count(), header.rows(), header.cols(), pixels);
         });
     }
@@ -72,27 +70,26 @@ public final class IdxReader {
      */
     public IdxImageFile checkImages(Path file, int rows, int cols) {
         return read(file, (in, gzipped) -> {
-            ImagesHeader header = readImagesHeader(file, in, rows, cols);
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
             FileSystem fs = file.getFileSystem(hadoop);
             if (gzipped) {
-                skipBody(file, in, header.bytes(), header.what());
+                skipBody(file, in, header.bodyBytes(), what(header));
             } else {
-                checkBodyLength(file, fs.getFileStatus(file).getLen() - IdxImageFile.HEADER_BYTES, header.bytes(), header.what());
+                checkBodyLength(file, fs.getFileStatus(file).getLen() - header.headerBytes(), header.bodyBytes(), what(header));
             }
-            return new IdxImageFile(file.toString(), fs.makeQualified(file).toString(), header.count(), header.rows(),
-                    header.cols(), gzipped);
+            return new IdxImageFile(file.toString(), fs.makeQualified(file).toString(), header, gzipped);
         });
     }
 
     public IdxLabels readLabels(Path file, int classes) {
         return read(file, (in, gzipped) -> {
-            expectMagic(file, in.readInt(), LABELS_MAGIC, "an idx1 label file");
-            int count = in.readInt();
+            IdxHeader header = readHeader(file, in, IdxHeader.Kind.LABELS);
+            int count = header.count();
             if (count <= 0) {
                 throw bad(file, "declares " + count + " labels; expected at least one");
             }
             byte[] labels = new byte[count];
-            readBody(file, in, labels, count + " labels");
+            readBody(file, in, labels, what(header));
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;
                 if (label >= classes) {
@@ -103,22 +100,27 @@ public final class IdxReader {
         });
     }
 
-    private record ImagesHeader(int count, int rows, int cols) {
-
-        long bytes() {
-            return (long) count * rows * cols;
-        }
-
-        String what() {
-            return count + " images of " + rows + "x" + cols;
-        }
+    /** What the body holds, for messages: "60000 images of 28x28", "60000 labels". */
+    private static String what(IdxHeader header) {
+        return header.kind() == IdxHeader.Kind.IMAGES
+                ? header.count() + " images of " + header.rows() + "x" + header.cols()
+                : header.count() + " labels";
     }
 
-    private static ImagesHeader readImagesHeader(Path file, DataInputStream in, int rows, int cols) throws IOException {
-        expectMagic(file, in.readInt(), IMAGES_MAGIC, "an idx3 image file");
-        int count = in.readInt();
-        int fileRows = in.readInt();
-        int fileCols = in.readInt();
+    private static IdxHeader readHeader(Path file, DataInputStream in, IdxHeader.Kind kind) throws IOException {
+        int magic = in.readInt();
+        if (magic != kind.magic()) {
+            throw bad(file, String.format("starts with magic number 0x%08x; expected 0x%08x for %s", magic, kind.magic(),
+                    kind.description()));
+        }
+        return IdxHeader.readSizes(kind, in);
+    }
+
+    private static IdxHeader readImagesHeader(Path file, DataInputStream in, int rows, int cols) throws IOException {
+        IdxHeader header = readHeader(file, in, IdxHeader.Kind.IMAGES);
+        int count = header.count();
+        int fileRows = header.rows();
+        int fileCols = header.cols();
         if (count <= 0) {
             throw bad(file, "declares " + count + " images; expected at least one");
         }
@@ -129,7 +131,7 @@ public final class IdxReader {
         if (fileRows <= 0 || fileCols <= 0) {
             throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected a positive size");
         }
-        return new ImagesHeader(count, fileRows, fileCols);
+        return header;
     }
 
     private interface Body<T> {
@@ -233,12 +235,6 @@ public final class IdxReader {
 
     private static BadInputException trailing(Path file, String what) {
         return bad(file, "has data after the " + what + " its header declares; expected the file to end there");
-    }
-
-    private static void expectMagic(Path file, int magic, int expected, String kind) {
-        if (magic != expected) {
-            throw bad(file, String.format("starts with magic number 0x%08x; expected 0x%08x for %s", magic, expected, kind));
-        }
     }
 
     private static BadInputException bad(Path file, String problem) {

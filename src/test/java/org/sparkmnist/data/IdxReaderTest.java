@@ -49,11 +49,11 @@ class IdxReaderTest {
     @Test
     void readsEveryPixelOfAValidImageFile() {
         byte[] pixels = {0, 1, 2, 3, 4, 5, (byte) 250, 7, 8, 9, 10, (byte) 255};
-        IdxImages images = readImages(IdxFiles.images(0x803, 2, 2, 3, pixels));
+        IdxImages images = readImages(IdxFiles.images(2, 3, pixels));
         assertEquals(2, images.count());
         assertArrayEquals(pixels, images.pixels());
-        assertEquals(255, images.pixel(1, 5));
-        assertEquals(250, images.pixel(1, 0));
+        assertEquals(255, images.pixels()[6 + 5] & 0xFF);
+        assertEquals(250, images.pixels()[6] & 0xFF);
     }
 
     @Test
@@ -88,7 +88,7 @@ class IdxReaderTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void wrongMagicNumberIsRejectedWithBothNumbers(Mode mode) {
-        String message = failure(() -> readImages(mode, IdxFiles.images(0x801, 1, 2, 3, new byte[6])));
+        String message = failure(() -> readImages(mode, IdxFiles.rawImages(0x801, 1, 2, 3, new byte[6])));
         assertTrue(message.contains("0x00000801") && message.contains("0x00000803"), message);
     }
 
@@ -163,19 +163,19 @@ class IdxReaderTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void unexpectedImageSizeNamesTheConfigKeys(Mode mode) {
-        String message = failure(() -> readImages(mode, IdxFiles.images(0x803, 1, 3, 2, new byte[6])));
+        String message = failure(() -> readImages(mode, IdxFiles.images(3, 2, new byte[6])));
         assertTrue(message.contains("3x2") && message.contains("2x3") && message.contains("data.rows"), message);
     }
 
     @Test
     void labelOutsideTheClassesIsRejectedWithItsPosition() {
-        String message = failure(() -> readLabels(IdxFiles.labels(0x801, 3, new byte[] {1, 10, 2})));
+        String message = failure(() -> readLabels(IdxFiles.labels(new byte[] {1, 10, 2})));
         assertTrue(message.contains("label 1 is 10") && message.contains("0..9"), message);
     }
 
     @Test
     void negativeCountIsRejected() {
-        String message = failure(() -> readLabels(IdxFiles.labels(0x801, -1, new byte[0])));
+        String message = failure(() -> readLabels(IdxFiles.rawLabels(0x801, -1, new byte[0])));
         assertTrue(message.contains("-1"), message);
     }
 
@@ -230,8 +230,8 @@ class IdxReaderTest {
         badGzip[3] = (byte) 0xFF;
         java.util.List<byte[]> broken = java.util.List.of(new byte[0], Arrays.copyOf(whole, 7), Arrays.copyOf(whole, 20),
                 Arrays.copyOf(whole, whole.length + 3), IdxFiles.gzip(Arrays.copyOf(whole, 20)), Arrays.copyOf(gz, gz.length / 2),
-                badGzip, IdxFiles.images(0x801, 1, 2, 3, new byte[6]), IdxFiles.images(0x803, 1, 3, 2, new byte[6]),
-                IdxFiles.images(0x803, 0, 2, 3, new byte[0]));
+                badGzip, IdxFiles.rawImages(0x801, 1, 2, 3, new byte[6]), IdxFiles.images(3, 2, new byte[6]),
+                IdxFiles.rawImages(0x803, 0, 2, 3, new byte[0]));
         for (byte[] content : broken) {
             assertEquals(failure(() -> readImages(Mode.LOAD, content)), failure(() -> readImages(Mode.CHECK, content)));
         }

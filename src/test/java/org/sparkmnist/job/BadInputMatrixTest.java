@@ -35,7 +35,7 @@ class BadInputMatrixTest {
 
     private static final int TRAIN = 30;
     private static final int TEST = 10;
-    /** Every case's message, for the record of issue 6 (the closing note quotes them). */
+    /** Every case's message in one file, so that a reviewer can read what users are told without running the job. */
     private static final Path MESSAGES = Path.of("target", "bad-input-messages.txt");
 
     @TempDir
@@ -90,7 +90,7 @@ class BadInputMatrixTest {
                         List.of("t10k-labels-idx1-ubyte not found", "fetch-mnist.sh")),
                 new Case("missing directory", s -> s.args.add("data.dir=" + s.data.resolve("nowhere")),
                         List.of("nowhere", "does not exist")),
-                new Case("wrong magic", s -> s.write("train-labels-idx1-ubyte", IdxFiles.labels(0x803, TRAIN, new byte[TRAIN])),
+                new Case("wrong magic", s -> s.write("train-labels-idx1-ubyte", IdxFiles.rawLabels(0x803, TRAIN, new byte[TRAIN])),
                         List.of("train-labels-idx1-ubyte", "magic number 0x00000803; expected 0x00000801")),
                 new Case("image file truncated in the header",
                         s -> s.write("train-images-idx3-ubyte", Arrays.copyOf(s.read("train-images-idx3-ubyte"), 10)),

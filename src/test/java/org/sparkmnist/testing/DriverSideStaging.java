@@ -12,9 +12,9 @@ import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.MinibatchFormat;
 
 /**
- * The job's staging before issue 4, unchanged: every minibatch written by the driver from the
- * images in its memory. It is the reference the Spark staging (MinibatchStager) must match byte for
- * byte, being the simplest possible statement of what a staged split is.
+ * The job's first way of staging, unchanged: every minibatch written by the driver from the images
+ * in its memory. It is the reference the Spark staging (MinibatchStager) must match byte for byte,
+ * being the simplest possible statement of what a staged split is.
  */
 public final class DriverSideStaging {
 
