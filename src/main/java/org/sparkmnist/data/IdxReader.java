@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
@@ -22,6 +23,10 @@ import org.sparkmnist.BadInputException;
 public final class IdxReader {
 
     private static final int GZIP_MAGIC = 0x1f8b;
+    /** The largest byte array a JVM allocates. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    /** Where a gzipped body's buffer starts before it doubles: a megabyte, a hundredth of MNIST's training images. */
+    private static final int FIRST_GZIP_CHUNK = 1 << 20;
 
     private final Configuration hadoop;
 
@@ -50,13 +55,9 @@ public final class IdxReader {
     }
 
     public IdxImages readImages(Path file, int rows, int cols) {
-        return read(file, (in, gzipped) -> {
+        return read(file, (in, opened) -> {
             IdxHeader header = readImagesHeader(file, in, rows, cols);
-            if (header.bodyBytes() > Integer.MAX_VALUE - 8) {
-                throw bad(file, "declares " + header.count() + " images, more than one array can hold");
-            }
-            byte[] pixels = new byte[(int) header.bodyBytes()];
-            readBody(file, in, pixels, what(header));
+            byte[] pixels = readBody(file, in, opened, header);
             return new IdxImages(file.toString(), header.count(), header.rows(), header.cols(), pixels);
         });
     }
@@ -69,27 +70,25 @@ public final class IdxReader {
      * accept any image size.
      */
     public IdxImageFile checkImages(Path file, int rows, int cols) {
-        return read(file, (in, gzipped) -> {
+        return read(file, (in, opened) -> {
             IdxHeader header = readImagesHeader(file, in, rows, cols);
-            FileSystem fs = file.getFileSystem(hadoop);
-            if (gzipped) {
-                skipBody(file, in, header.bodyBytes(), what(header));
+            if (opened.gzipped()) {
+                skipBody(file, in, header);
             } else {
-                checkBodyLength(file, fs.getFileStatus(file).getLen() - header.headerBytes(), header.bodyBytes(), what(header));
+                checkBodyLength(file, opened, header);
             }
-            return new IdxImageFile(file.toString(), fs.makeQualified(file).toString(), header, gzipped);
+            return new IdxImageFile(file.toString(), opened.uri(), header, opened.gzipped());
         });
     }
 
     public IdxLabels readLabels(Path file, int classes) {
-        return read(file, (in, gzipped) -> {
+        return read(file, (in, opened) -> {
             IdxHeader header = readHeader(file, in, IdxHeader.Kind.LABELS);
             int count = header.count();
             if (count <= 0) {
                 throw bad(file, "declares " + count + " labels; expected at least one");
             }
-            byte[] labels = new byte[count];
-            readBody(file, in, labels, what(header));
+            byte[] labels = readBody(file, in, opened, header);
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;
                 if (label >= classes) {
@@ -134,17 +133,29 @@ public final class IdxReader {
         return header;
     }
 
+    /** What is known of an opened file without reading it: its qualified URI, whether it is gzipped, its length in bytes. */
+    private record Opened(String uri, boolean gzipped, long length) {
+    }
+
     private interface Body<T> {
-        T read(DataInputStream in, boolean gzipped) throws IOException;
+        T read(DataInputStream in, Opened opened) throws IOException;
     }
 
     private <T> T read(Path file, Body<T> body) {
-        try (InputStream raw = file.getFileSystem(hadoop).open(file);
+        FileSystem fs;
+        long length;
+        try {
+            fs = file.getFileSystem(hadoop);
+            length = fs.getFileStatus(file).getLen();
+        } catch (IOException e) {
+            throw bad(file, "cannot be read: " + e.getMessage());
+        }
+        try (InputStream raw = fs.open(file);
              BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
             boolean gzipped = isGzip(file, buffered);
             DataInputStream in = new DataInputStream(gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered);
             try {
-                return body.read(in, gzipped);
+                return body.read(in, new Opened(fs.makeQualified(file).toString(), gzipped, length));
             } catch (BadInputException e) {
                 throw gzipped ? gzipCorruptionBehind(file, in, e) : e;
             }
@@ -188,43 +199,63 @@ public final class IdxReader {
         return ((first << 8) | second) == GZIP_MAGIC;
     }
 
-    /** Reads exactly {@code into.length} bytes and insists that nothing follows them. */
-    private static void readBody(Path file, DataInputStream in, byte[] into, String what) throws IOException {
+    /**
+     * The body {@code header} declares, insisting that nothing follows it. Memory follows what the
+     * file holds, not what its header claims, so a header that lies is refused before its body is
+     * allocated: a plain file's length is compared with the header first, and a gzip stream, whose
+     * length only decompressing it tells, is read into a buffer that grows as its data arrives.
+     */
+    private static byte[] readBody(Path file, DataInputStream in, Opened opened, IdxHeader header) throws IOException {
+        long expected = header.bodyBytes();
+        if (!opened.gzipped()) {
+            checkBodyLength(file, opened, header);
+        }
+        if (expected > MAX_ARRAY_BYTES) {
+            throw bad(file, "declares " + what(header) + ", more than one array can hold");
+        }
+        byte[] body = new byte[(int) (opened.gzipped() ? Math.min(expected, FIRST_GZIP_CHUNK) : expected)];
         int done = 0;
-        while (done < into.length) {
-            int n = in.read(into, done, into.length - done);
+        while (done < expected) {
+            if (done == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(expected, 2L * body.length));
+            }
+            int n = in.read(body, done, body.length - done);
             if (n < 0) {
-                throw truncated(file, what, into.length, done);
+                throw truncated(file, what(header), expected, done);
             }
             done += n;
         }
         if (in.read() >= 0) {
-            throw trailing(file, what);
+            throw trailing(file, what(header));
         }
+        return body;
     }
 
     /** {@link #readBody} through one small buffer, for bodies that are not kept. */
-    private static void skipBody(Path file, DataInputStream in, long expected, String what) throws IOException {
+    private static void skipBody(Path file, DataInputStream in, IdxHeader header) throws IOException {
         byte[] buffer = new byte[1 << 16];
+        long expected = header.bodyBytes();
         long done = 0;
         while (done < expected) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, expected - done));
             if (n < 0) {
-                throw truncated(file, what, expected, done);
+                throw truncated(file, what(header), expected, done);
             }
             done += n;
         }
         if (in.read() >= 0) {
-            throw trailing(file, what);
+            throw trailing(file, what(header));
         }
     }
 
-    private static void checkBodyLength(Path file, long follows, long expected, String what) {
-        if (follows < expected) {
-            throw truncated(file, what, expected, follows);
+    /** A plain file must be exactly as long as its header says; its length is metadata, so nothing is read. */
+    private static void checkBodyLength(Path file, Opened opened, IdxHeader header) {
+        long follows = opened.length() - header.headerBytes();
+        if (follows < header.bodyBytes()) {
+            throw truncated(file, what(header), header.bodyBytes(), follows);
         }
-        if (follows > expected) {
-            throw trailing(file, what);
+        if (follows > header.bodyBytes()) {
+            throw trailing(file, what(header));
         }
     }
 

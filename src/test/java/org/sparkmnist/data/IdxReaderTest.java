@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.IdxFiles;
 
@@ -177,6 +179,46 @@ class IdxReaderTest {
     void negativeCountIsRejected() {
         String message = failure(() -> readLabels(IdxFiles.rawLabels(0x801, -1, new byte[0])));
         assertTrue(message.contains("-1"), message);
+    }
+
+    /** What this thread has allocated on the heap so far. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private org.apache.hadoop.fs.Path write(String name, byte[] content, boolean gzipped) {
+        return new org.apache.hadoop.fs.Path(IdxFiles.write(dir.resolve(name), gzipped ? IdxFiles.gzip(content) : content).toUri());
+    }
+
+    /** A header that claims 1.5 GB of pixels over ten images: refused, having allocated about what the file holds. */
+    @ParameterizedTest(name = "gzipped: {0}")
+    @ValueSource(booleans = {false, true})
+    void imagesAHeaderClaimsButTheFileLacksAreNeverAllocated(boolean gzipped) {
+        org.apache.hadoop.fs.Path file = write("images", IdxFiles.rawImages(0x803, 2_000_000, 28, 28, new byte[10 * 784]), gzipped);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readImages(file, 28, 28));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("is truncated") && message.contains("2000000 images of 28x28 (1568000000 bytes)"), message);
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 images");
+    }
+
+    /** The same for two billion labels declared and ten present. */
+    @ParameterizedTest(name = "gzipped: {0}")
+    @ValueSource(booleans = {false, true})
+    void labelsAHeaderClaimsButTheFileLacksAreNeverAllocated(boolean gzipped) {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[10]), gzipped);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readLabels(file, 10));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 labels");
+    }
+
+    @Test
+    void aGzippedBodyLargerThanItsFirstBufferIsReadWhole() {
+        byte[] content = IdxFiles.randomImages(3000, 28, 28, 8);
+        IdxImages images = reader.readImages(write("images", content, true), 28, 28);
+        assertArrayEquals(Arrays.copyOfRange(content, 16, content.length), images.pixels());
     }
 
     @Test

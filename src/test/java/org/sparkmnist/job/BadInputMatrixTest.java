@@ -99,6 +99,13 @@ class BadInputMatrixTest {
                     byte[] full = s.read("train-images-idx3-ubyte");
                     s.write("train-images-idx3-ubyte", Arrays.copyOf(full, full.length - 100));
                 }, List.of("train-images-idx3-ubyte", "is truncated", (TRAIN * 784 - 100) + " bytes follow")),
+                new Case("image header claiming more images than the file holds",
+                        s -> s.write("t10k-images-idx3-ubyte", IdxFiles.rawImages(0x803, 2_000_000, 28, 28, new byte[TEST * 784])),
+                        List.of("t10k-images-idx3-ubyte", "2000000 images of 28x28 (1568000000 bytes)", (TEST * 784) + " bytes follow")),
+                new Case("gzipped label header claiming more labels than the file holds", s -> {
+                    s.delete("train-labels-idx1-ubyte");
+                    s.write("train-labels-idx1-ubyte.gz", IdxFiles.gzip(IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[TRAIN])));
+                }, List.of("train-labels-idx1-ubyte.gz", "is truncated", "2000000000 labels")),
                 new Case("image and label counts differ", s -> s.write("train-labels-idx1-ubyte", IdxFiles.cyclicLabels(TRAIN - 1, 10)),
                         List.of("train-labels-idx1-ubyte", "29 labels", "train-images-idx3-ubyte", "30 images")),
                 new Case("label outside 0..9", s -> {
