@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
@@ -50,7 +51,7 @@ public final class IdxReader {
             throw new BadInputException("data file " + plain + " not found, nor " + gzipped.getName() + dirState
                     + "; run submit/fetch-mnist.sh or set data.dir");
         } catch (IOException e) {
-            throw new BadInputException("data directory " + dir + " cannot be read: " + e.getMessage(), e);
+            throw cannotRead("data directory " + dir, e);
         }
     }
 
@@ -148,7 +149,7 @@ public final class IdxReader {
             fs = file.getFileSystem(hadoop);
             length = fs.getFileStatus(file).getLen();
         } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
+            throw cannotRead("data file " + file, e);
         }
         try (InputStream raw = fs.open(file);
              BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
@@ -166,8 +167,19 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw bad(file, "is truncated inside its header (or the gzip stream ends early)");
         } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
+            throw cannotRead("data file " + file, e);
         }
+    }
+
+    /**
+     * Bad input (exit 2) when the failure is about the file, its directory or its bytes; otherwise
+     * a failure of the job (exit 1), so that a scheduler retries it (see {@link TransientFailures}).
+     */
+    private static RuntimeException cannotRead(String what, IOException e) {
+        if (TransientFailures.isTransient(e)) {
+            return new UncheckedIOException(what + " cannot be read now (a retry may succeed): " + e.getMessage(), e);
+        }
+        return new BadInputException(what + " cannot be read: " + e.getMessage(), e);
     }
 
     /**

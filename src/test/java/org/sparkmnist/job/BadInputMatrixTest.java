@@ -21,14 +21,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.testing.FaultyFileSystem;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;
 
 /**
  * What a user sees for every kind of bad input, through the job's real entry point: exit code 2,
  * a last stderr line that names the file or key and what is wrong, and an output directory (here
- * holding a complete earlier run of the same run.id) left byte for byte as it was. IdxReaderTest
- * and SettingsLoaderTest cover the detection in detail; this proves the whole path to the user.
+ * holding a complete earlier run of the same run.id) left byte for byte as it was. Failures of the
+ * filesystem that a retry may fix (a refused connection, a timeout, a closed filesystem; see
+ * {@link FaultyFileSystem}) must instead exit 1, which schedulers retry. IdxReaderTest and
+ * SettingsLoaderTest cover the detection in detail; this proves the whole path to the user.
  * Everything fails before Spark starts, so each case costs milliseconds.
  */
 class BadInputMatrixTest {
@@ -46,8 +49,19 @@ class BadInputMatrixTest {
         Files.deleteIfExists(MESSAGES);
     }
 
-    /** A bad-input case: how to spoil a valid setup, and what the message must name. */
-    record Case(String name, Consumer<Setup> spoil, List<String> mustName) {
+    /** A bad-input case: how to spoil a valid setup, the exit code it must give, and what the message must name. */
+    record Case(String name, Consumer<Setup> spoil, int exitCode, List<String> mustName) {
+
+        /** Input a retry cannot fix: exit 2. */
+        Case(String name, Consumer<Setup> spoil, List<String> mustName) {
+            this(name, spoil, JobExit.BAD_INPUT, mustName);
+        }
+
+        /** A failure a retry may fix: exit 1, so that a scheduler retries it. */
+        static Case transientFailure(String name, Consumer<Setup> spoil, List<String> mustName) {
+            return new Case(name, spoil, JobExit.FAILED, mustName);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -125,6 +139,14 @@ class BadInputMatrixTest {
                 }, List.of("train-images-idx3-ubyte.gz", "not a valid gzip file")),
                 new Case("empty file", s -> s.write("t10k-images-idx3-ubyte", new byte[0]),
                         List.of("t10k-images-idx3-ubyte", "is empty")),
+                new Case("permission denied", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("denied", s.data)),
+                        List.of("train-images-idx3-ubyte cannot be read", "Permission denied")),
+                Case.transientFailure("connection refused", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("refused", s.data)),
+                        List.of("ConnectException", "Connection refused")),
+                Case.transientFailure("read timed out", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("timeout", s.data)),
+                        List.of("SocketTimeoutException", "timeout")),
+                Case.transientFailure("filesystem closed", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("closed", s.data)),
+                        List.of("Filesystem closed")),
 
                 new Case("unknown key", s -> s.args.add("train.epoch=3"),
                         List.of("unknown config key train.epoch (from the command line); did you mean train.epochs?")),
@@ -153,7 +175,7 @@ class BadInputMatrixTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void badInputExitsWithTwoNamesTheProblemAndTouchesNoRun(Case bad) throws IOException {
+    void badInputExitsWithItsCodeNamesTheProblemAndTouchesNoRun(Case bad) throws IOException {
         Path output = tmp.resolve("runs");
         writeGoodRun(output);
         Map<String, byte[]> before = JobRuns.snapshot(output);
@@ -165,9 +187,9 @@ class BadInputMatrixTest {
         JobRuns.Result result = JobRuns.inProcess(setup.args);
         record(bad, result.lastLine());
 
-        assertEquals(2, result.exitCode(), result.stderr());
+        assertEquals(bad.exitCode(), result.exitCode(), result.stderr());
         String line = result.lastLine();
-        assertTrue(line.startsWith("spark-mnist: error: "), line);
+        assertTrue(line.startsWith(bad.exitCode() == JobExit.BAD_INPUT ? "spark-mnist: error: " : "spark-mnist: failed: "), line);
         for (String fragment : bad.mustName()) {
             assertTrue(line.contains(fragment), "expected \"" + fragment + "\" in: " + line);
         }
