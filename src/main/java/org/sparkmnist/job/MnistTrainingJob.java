@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
@@ -92,10 +92,9 @@ public final class MnistTrainingJob {
     private void trainAndWrite(MnistData data, MnistSplit split, RunDirectory run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
-            StagedSplit staged = new SplitStager(spark, settings.data().classes(), settings.data().normalize(),
-                    settings.train().batchSize()).stage(data, split, run);
-            DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), settings.data().classes(),
-                    settings.data().normalize());
+            Encoding encoding = Encoding.of(settings.data());
+            StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split, run);
+            DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
             List<ModelReport> reports = new ArrayList<>();
