@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -53,6 +54,8 @@ public final class MnistTrainingJob {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
             QuietLogging.apply(settings.spark().logLevel());
+            // A model too large for the JVMs that would train it should cost a second, not a cluster slot and an OutOfMemoryError.
+            MemoryBudget.check(settings, new SparkConf(), Runtime.getRuntime().maxMemory());
             new MnistTrainingJob(settings).run();
         });
     }

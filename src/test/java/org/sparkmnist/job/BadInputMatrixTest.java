@@ -158,6 +158,14 @@ class BadInputMatrixTest {
                         List.of("model.mlp.updater.learning-rate must be > 0")),
                 new Case("split larger than the data", s -> s.args.add("split.train=50000"),
                         List.of("split.train (50000)", "exceed the 30 examples")),
+                new Case("batch larger than the training split", s -> s.args.add("train.batch-size=21"),
+                        List.of("train.batch-size", "split.train (20)", "got 21")),
+                new Case("network too large for this JVM", s -> s.args.addAll(List.of("spark.master=local[2]", "models=[mlp]",
+                        "model.mlp.hidden-layers=[100000,100000]")),
+                        List.of("model mlp needs at least", "in local mode (2 workers", "this JVM's max heap", "model.mlp.hidden-layers")),
+                new Case("network too large for the executors", s -> s.args.addAll(List.of("spark.master=spark://127.0.0.1:7077",
+                        "models=[mlp]", "model.mlp.hidden-layers=[40000,4000]")),
+                        List.of("model mlp needs at least", "on each executor (1 worker)", "spark.executor.memory (1g, Spark's default)")),
                 new Case("averaging frequency below 1", s -> s.args.add("train.averaging-frequency=0"),
                         List.of("train.averaging-frequency must be > 0")),
                 new Case("unknown model", s -> s.args.add("models=[cnn]"), List.of("models", "\"cnn\"", "mlp, softmax")),
@@ -181,7 +189,7 @@ class BadInputMatrixTest {
         Map<String, byte[]> before = JobRuns.snapshot(output);
 
         Setup setup = new Setup(IdxFiles.dataset(tmp.resolve("mnist"), TRAIN, TEST));
-        setup.args.addAll(List.of("data.dir=" + setup.data, "output.dir=" + output, "run.id=good", "split.train=20",
+        setup.args.addAll(List.of("data.dir=" + setup.data, "output.dir=" + output, "run.id=good", "split.train=20", "train.batch-size=8",
                 "split.validation=10", "spark.master=local[1]"));
         bad.spoil().accept(setup);
         JobRuns.Result result = JobRuns.inProcess(setup.args);
