@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkmnist.output.RunDirectory;
-import org.sparkmnist.testing.FaultyFileSystem;
+import org.sparkmnist.testing.FlakyFileSystem;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;
 
@@ -30,7 +30,7 @@ import org.sparkmnist.testing.JobRuns;
  * a last stderr line that names the file or key and what is wrong, and an output directory (here
  * holding a complete earlier run of the same run.id) left byte for byte as it was. Failures of the
  * filesystem that a retry may fix (a refused connection, a timeout, a closed filesystem; see
- * {@link FaultyFileSystem}) must instead exit 1, which schedulers retry. IdxReaderTest and
+ * {@link FlakyFileSystem}) must instead exit 1, which schedulers retry. IdxReaderTest and
  * SettingsLoaderTest cover the detection in detail; this proves the whole path to the user.
  * Everything fails before Spark starts, so each case costs milliseconds.
  */
@@ -139,13 +139,13 @@ class BadInputMatrixTest {
                 }, List.of("train-images-idx3-ubyte.gz", "not a valid gzip file")),
                 new Case("empty file", s -> s.write("t10k-images-idx3-ubyte", new byte[0]),
                         List.of("t10k-images-idx3-ubyte", "is empty")),
-                new Case("permission denied", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("denied", s.data)),
+                new Case("permission denied", s -> s.args.add("data.dir=" + FlakyFileSystem.uri("denied", s.data)),
                         List.of("train-images-idx3-ubyte cannot be read", "Permission denied")),
-                Case.transientFailure("connection refused", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("refused", s.data)),
+                Case.transientFailure("connection refused", s -> s.args.add("data.dir=" + FlakyFileSystem.uri("refused", s.data)),
                         List.of("ConnectException", "Connection refused")),
-                Case.transientFailure("read timed out", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("timeout", s.data)),
+                Case.transientFailure("read timed out", s -> s.args.add("data.dir=" + FlakyFileSystem.uri("timeout", s.data)),
                         List.of("SocketTimeoutException", "timeout")),
-                Case.transientFailure("filesystem closed", s -> s.args.add("data.dir=" + FaultyFileSystem.uri("closed", s.data)),
+                Case.transientFailure("filesystem closed", s -> s.args.add("data.dir=" + FlakyFileSystem.uri("closed", s.data)),
                         List.of("Filesystem closed")),
 
                 new Case("unknown key", s -> s.args.add("train.epoch=3"),

@@ -15,8 +15,8 @@ import org.apache.hadoop.security.AccessControlException;
 /**
  * The local disk seen through a filesystem that fails the way remote ones do, so the job's answer
  * to each failure can be tested through its entry point in milliseconds. The URI's authority names
- * the failure, its path the local file: {@code faulty://refused/tmp/mnist} is {@code /tmp/mnist} on a
- * server that refuses connections. Registered for the scheme {@code faulty} in the tests'
+ * the failure, its path the local file: {@code flaky://refused/tmp/mnist} is {@code /tmp/mnist} on a
+ * server that refuses connections. Registered for the scheme {@code flaky} in the tests'
  * META-INF/services, where Hadoop looks for filesystems.
  *
  * <ul>
@@ -26,9 +26,9 @@ import org.apache.hadoop.security.AccessControlException;
  *   <li>{@code denied}: files are listed but opening one is refused, as HDFS refuses a user without read permission.</li>
  * </ul>
  */
-public final class FaultyFileSystem extends RawLocalFileSystem {
+public final class FlakyFileSystem extends RawLocalFileSystem {
 
-    public static final String SCHEME = "faulty";
+    public static final String SCHEME = "flaky";
     /** Bytes a {@code timeout} file gives before its read times out: past any idx header, short of any body. */
     public static final int TIMEOUT_AFTER = 100;
 
