@@ -33,18 +33,21 @@ public record Encoding(int classes, boolean normalize) implements Serializable {
 
     /** {@code n} examples whose pixels lie back to back in {@code pixels}, {@code width} each, and whose labels are in {@code labels}. */
     public DataSet encode(byte[] pixels, byte[] labels, int n, int width) {
+        float[] oneHot = new float[n * classes];
+        for (int row = 0; row < n; row++) {
+            oneHot[row * classes + (labels[row] & 0xFF)] = 1f;
+        }
+        return new DataSet(features(pixels, n, width), Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT));
+    }
+
+    /** The network's input for {@code n} images whose pixels lie back to back in {@code pixels}: one row each. */
+    public INDArray features(byte[] pixels, int n, int width) {
         float scale = pixelScale();
         float[] features = new float[n * width];
         for (int i = 0; i < features.length; i++) {
             features[i] = (pixels[i] & 0xFF) * scale;
         }
-        float[] oneHot = new float[n * classes];
-        for (int row = 0; row < n; row++) {
-            oneHot[row * classes + (labels[row] & 0xFF)] = 1f;
-        }
-        INDArray x = Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
-        INDArray y = Nd4j.create(oneHot, new long[] {n, classes}, DataType.FLOAT);
-        return new DataSet(x, y);
+        return Nd4j.create(features, new long[] {n, width}, DataType.FLOAT);
     }
 
     /** All of an idx image/label pair, in file order (the test set on the driver). */
