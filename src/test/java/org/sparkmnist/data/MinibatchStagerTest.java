@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.config.SplitSettings;
 import org.sparkmnist.testing.DriverSideStaging;
 import org.sparkmnist.testing.IdxFiles;
+import org.sparkmnist.testing.LocalSpark;
 
 /**
  * The Spark staging against the driver-side staging it replaced, on small generated idx files in
@@ -36,9 +37,7 @@ class MinibatchStagerTest {
     private final Configuration hadoop = new Configuration();
 
     private static JavaSparkContext localSpark(String serializer) {
-        return new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("MinibatchStagerTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", serializer));
+        return LocalSpark.start(MinibatchStagerTest.class, new SparkConf(false).set("spark.serializer", serializer));
     }
 
     private static final String JAVA = "org.apache.spark.serializer.JavaSerializer";
