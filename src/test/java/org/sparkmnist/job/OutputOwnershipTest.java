@@ -37,7 +37,7 @@ class OutputOwnershipTest {
 
     private List<String> args(String... more) throws IOException {
         Path data = IdxFiles.dataset(tmp.resolve("mnist"), 30, 10);
-        List<String> args = new ArrayList<>(List.of("data.dir=" + data, "split.train=20", "split.validation=10", "spark.master=local[1]",
+        List<String> args = new ArrayList<>(List.of("data.dir=" + data, "split.train=20", "split.validation=10", "spark.master=local[1]", "train.batch-size=10",
                 "models=[softmax]", "train.epochs=1"));
         args.addAll(List.of(more));
         return args;
