@@ -26,6 +26,9 @@ public record OutputSettings(String dir, int misclassified, Mode mode, Duration 
         OutputSettings settings = new OutputSettings(output.string("dir"), output.nonNegativeInt("misclassified"),
                 output.oneOf("mode", Mode.class), output.positiveDuration("lock-lease"));
         output.check(!settings.dir.isBlank(), "dir", "must name a directory");
+        // A bare number is milliseconds in HOCON: "lock-lease = 60" would be a lease no driver could keep renewed.
+        output.check(settings.lockLease.toMillis() >= 1000, "lock-lease", "must be at least 1s (a bare number is milliseconds), got "
+                + settings.lockLease.toMillis() + "ms");
         return settings;
     }
 

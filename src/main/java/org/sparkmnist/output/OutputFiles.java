@@ -227,7 +227,10 @@ final class OutputFiles {
             throw new IllegalStateException("bug: the run store was asked to " + what + " " + path + ", outside " + runTemporary
                     + " and " + run + ", which are all it may change");
         }
-        if (!qualified.getName().startsWith(RunLease.LOCK)) {
+        // The lease's own file stays writable while its holder checks whether it still holds it.
+        boolean lockFile = qualified.getParent().equals(runTemporary)
+                && (qualified.getName().equals(RunLease.LOCK) || qualified.getName().startsWith(RunLease.LOCK + ".stale-"));
+        if (!lockFile) {
             requireUnfenced(path, what);
         }
     }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,13 +104,15 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
         if (!status.isDirectory()) {
             return foreign(dir, "it is a file");
         }
-        List<String> entries = new ArrayList<>();
-        listRecursively(files, dir, "", entries);
         byte[] success;
         try {
             success = files.read(new Path(dir, SUCCESS));
         } catch (FileNotFoundException e) {
-            return foreign(dir, "it has no " + SUCCESS + firstEntry(entries));
+            // Only the first entry is named, so a large directory of someone else's is not walked.
+            FileStatus[] top = files.list(dir);
+            String first = java.util.Arrays.stream(top).map(s -> s.getPath().getName() + (s.isDirectory() ? "/" : "")).sorted()
+                    .findFirst().map(name -> "; first entry " + name).orElse(" and is empty");
+            return foreign(dir, "it has no " + SUCCESS + first);
         }
         Optional<RunManifest> manifest = parse(success);
         if (manifest.isEmpty() && success.length > 0) {
@@ -127,11 +128,9 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
         if (!summaryRunId.get().equals(runId)) {
             return foreign(dir, "its " + SUMMARY + " names run " + summaryRunId.get());
         }
-        List<String> strangers = entries.stream()
-                .filter(e -> manifest.map(m -> !listedIn(m, e)).orElseGet(() -> !legacyName(e)))
-                .toList();
-        if (!strangers.isEmpty()) {
-            return foreign(dir, "it holds " + strangers.get(0) + ", which " + (manifest.isPresent() ? "its " + SUCCESS + " does not list"
+        Optional<String> stranger = firstStranger(files, dir, "", manifest);
+        if (stranger.isPresent()) {
+            return foreign(dir, "it holds " + stranger.get() + ", which " + (manifest.isPresent() ? "its " + SUCCESS + " does not list"
                     : "no run of " + PRODUCER + " writes"));
         }
         return new Existing(dir, true, manifest, null);
@@ -205,24 +204,25 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
         }
     }
 
-    /** Relative paths of everything below {@code dir}, directories with a trailing '/', in sorted order. */
-    private static void listRecursively(OutputFiles files, Path dir, String prefix, List<String> into) throws IOException {
+    /** The first entry below {@code dir}, in sorted order, that a run of this job would not hold; directories end in '/'. */
+    private static Optional<String> firstStranger(OutputFiles files, Path dir, String prefix, Optional<RunManifest> manifest)
+            throws IOException {
         List<FileStatus> children = new ArrayList<>(List.of(files.list(dir)));
         children.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
         for (FileStatus child : children) {
-            String name = prefix + child.getPath().getName();
+            String name = prefix + child.getPath().getName() + (child.isDirectory() ? "/" : "");
+            boolean ours = manifest.map(m -> listedIn(m, name)).orElseGet(() -> legacyName(name));
+            if (!ours) {
+                return Optional.of(name);
+            }
             if (child.isDirectory()) {
-                into.add(name + "/");
-                listRecursively(files, child.getPath(), name + "/", into);
-            } else {
-                into.add(name);
+                Optional<String> below = firstStranger(files, child.getPath(), name, manifest);
+                if (below.isPresent()) {
+                    return below;
+                }
             }
         }
-    }
-
-    private static String firstEntry(List<String> entries) {
-        Iterator<String> it = entries.iterator();
-        return it.hasNext() ? "; first entry " + it.next() : " and is empty";
+        return Optional.empty();
     }
 
     private static Existing foreign(Path dir, String because) {

@@ -209,6 +209,14 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void lockLeaseIsADurationOfAtLeastASecond() {
+        assertEquals(java.time.Duration.ofSeconds(60), load().output().lockLease());
+        assertEquals(java.time.Duration.ofMinutes(2), load("output.lock-lease=2 minutes").output().lockLease());
+        assertTrue(rejection("output.lock-lease=60").contains("output.lock-lease must be at least 1s (a bare number is milliseconds)"));
+        assertTrue(rejection("output.lock-lease=soon").contains("output.lock-lease must be a duration such as 60s"));
+    }
+
+    @Test
     void outputModeIsOverwriteFailIfExistsOrResume() {
         assertTrue(load().output().overwrite());
         assertFalse(load("output.mode=fail-if-exists").output().overwrite());

@@ -111,6 +111,8 @@ class OutputOwnershipTest {
         JobRuns.Result result = JobRuns.inProcess(args);
 
         assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stderr().contains("run done is already committed at ") && result.stderr().contains(
+                "with the same config and data: output.mode=resume has nothing to do"), result.stderr());
         assertSame(before, JobRuns.snapshot(output));
         assertEquals(List.of("done"), List.of(output.toFile().list()));
     }
