@@ -6,7 +6,6 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.sparkmnist.scoring.Inversion;
 import org.sparkmnist.scoring.PredictionFormat;
 
@@ -31,9 +30,6 @@ public record ScoringSettings(
 
     /** The sections of the config the scoring job reads, which are what its output records. */
     private static final List<String> SECTIONS = List.of("score", "output", "run", "spark");
-
-    /** A model directory name inside a run: one plain path segment. */
-    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     /**
      * The trained model: a model in a committed training run ({@code run} and {@code name}), or a
@@ -84,8 +80,10 @@ public record ScoringSettings(
         model.check(run.isEmpty() || file.isEmpty(), "file",
                 "and score.model.run are both set; give one: a training run directory or a model.zip");
         if (!run.isEmpty()) {
-            model.check(MODEL_NAME.matcher(name).matches(), "name",
-                    "must be the name of a model directory in the run (letters, digits, '.', '_' or '-'), got \"" + name + "\"");
+            // Before it is looked up: it names a directory inside the run.
+            Optional<String> problem = PlainName.problem(name);
+            model.check(problem.isEmpty(), "name", "must be the name of a model directory in the run (a plain name: 1-128 letters,"
+                    + " digits, '.', '_' or '-', starting with a letter or digit), got \"" + name + "\", as " + problem.orElse(""));
         }
         String normalizeText = model.string("normalize").trim();
         Optional<Boolean> normalize = normalizeText.isEmpty() ? Optional.empty()

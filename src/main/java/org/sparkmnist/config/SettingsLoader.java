@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
 
@@ -30,7 +29,6 @@ import org.sparkmnist.model.ModelSpec;
 public final class SettingsLoader {
 
     static final String COMMAND_LINE = "command line";
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private SettingsLoader() {
@@ -158,17 +156,25 @@ public final class SettingsLoader {
         List<String> names = root.strings("models");
         root.check(!names.isEmpty(), "models", "must name at least one model");
         for (String name : names) {
+            // Before anything looks the name up: it becomes a directory of the run and of its checkpoints.
+            PlainName.of(root, "models", name);
             root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
                     "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
             models.add(ModelSpecs.from(name, root.atWithFallback("model." + name, "model.defaults")));
         }
+        SplitSettings split = SplitSettings.from(root.at("split"));
+        TrainSettings train = TrainSettings.from(root.at("train"));
+        // Staging would quietly cut the training set into one short minibatch: more likely a mistaken key than a wish.
+        root.check(train.batchSize() <= split.train(), "train.batch-size",
+                "must be at most split.train (" + split.train() + "): a minibatch cannot hold more examples than there are to train on; got "
+                        + train.batchSize());
         String runId = runId(root);
         return new JobSettings(
                 data,
-                SplitSettings.from(root.at("split")),
+                split,
                 List.copyOf(models),
-                TrainSettings.from(root.at("train")),
+                train,
                 OutputSettings.from(root.at("output")),
                 runId,
                 SparkSettings.from(root.at("spark")),
@@ -176,14 +182,13 @@ public final class SettingsLoader {
                 merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
     }
 
-    /** run.id, or a timestamp when it is empty; checked to be safe as one directory name. */
+    /** run.id, or a timestamp when it is empty; a plain name, since it becomes a directory under output.dir. */
     private static String runId(ConfigReader root) {
         String runId = root.string("run.id");
         if (runId.isEmpty()) {
             runId = LocalDateTime.now().format(RUN_ID_CLOCK);
         }
-        root.check(RUN_ID.matcher(runId).matches(), "run.id",
-                "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"" + runId + "\"");
+        PlainName.of(root, "run.id", runId);
         return runId;
     }
 

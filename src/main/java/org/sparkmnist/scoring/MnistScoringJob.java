@@ -11,13 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.ScoringSettings;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.job.JobExit;
+import org.sparkmnist.job.MaskedConsole;
 import org.sparkmnist.job.QuietLogging;
 import org.sparkmnist.job.RunEnvironment;
 import org.sparkmnist.job.SparkContexts;
 import org.sparkmnist.output.CsvTables;
-import org.sparkmnist.output.RunDirectory;
-import org.sparkmnist.output.RunLock;
+import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunStore;
 
 /**
  * Batch scoring: applies a trained model to new digit images on the executors and writes one
@@ -38,6 +40,8 @@ public final class MnistScoringJob {
     }
 
     public static void main(String[] args) {
+        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
+        MaskedConsole.install(Arrays.asList(args), System.getenv());
         System.exit(execute(Arrays.asList(args)));
     }
 
@@ -45,6 +49,7 @@ public final class MnistScoringJob {
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             ScoringSettings settings = SettingsLoader.loadScoring(args);
+            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
             QuietLogging.apply(settings.spark().logLevel());
             new MnistScoringJob(settings).run();
         });
@@ -57,24 +62,22 @@ public final class MnistScoringJob {
         ScoringInput input = ScoringInput.check(settings.input(), new DigitImage(settings.invert(), settings.maxPixels()), model, hadoop);
         LOG.info("model {} ({} parameters, pixels {}); scoring {}", model.source(), model.params(),
                 model.normalize() ? "scaled to 0..1" : "raw 0..255", input.describe());
-        String outputDir = settings.output().dir();
-        ScoringRunTarget.check(outputDir, settings.runId(), settings.output().overwrite(), hadoop);
 
-        // One driver per run.id, whether it trains or scores.
-        try (RunLock lock = RunLock.acquire(outputDir, settings.runId(), hadoop)) {
-            ScoringRunTarget.check(outputDir, settings.runId(), settings.output().overwrite(), hadoop);
-            RunDirectory.removeDeadAttempts(outputDir, settings.runId(), hadoop);
-            RunDirectory run = RunDirectory.create(outputDir, settings.runId(), settings.output().overwrite(), hadoop);
+        // One driver per run.id, whether it trains or scores; the store owns every path under output.dir.
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), settings.output().lockLease(), hadoop)) {
+            ScoringRunTarget.check(store.checkReplaceable(settings.output().overwrite()));
+            RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
-                scoreAndWrite(model, input, run);
+                scoreAndWrite(model, input, attempt);
+                attempt.commit(ScoringRunTarget.identity());
             } catch (Throwable failure) {
-                run.abandon();
+                attempt.abandon();
                 throw failure;
             }
         }
     }
 
-    private void scoreAndWrite(ScoringModel model, ScoringInput input, RunDirectory run) throws Exception {
+    private void scoreAndWrite(ScoringModel model, ScoringInput input, RunAttempt run) throws Exception {
         try (SparkSession spark = SparkContexts.startSession(settings.spark());
              ScoredInputs scored = ScoredInputs.of(spark, input, model, settings.batchSize())) {
             long start = System.nanoTime();
@@ -85,8 +88,8 @@ public final class MnistScoringJob {
             RejectBudget.check(counts, settings.maxRejectShare(), counts.rejects() == 0 ? List.of() : scored.someRejects(3));
 
             // Spark's writer and committer put each output in place inside the run's attempt directory.
-            scored.writePredictions(run.file("predictions"), settings.format(), counts.predictions());
-            scored.writeRejects(run.file("rejects"), settings.format(), counts.rejects());
+            scored.writePredictions(run.sparkOutput("predictions"), settings.format(), counts.predictions());
+            scored.writeRejects(run.sparkOutput("rejects"), settings.format(), counts.rejects());
             Optional<LabelledMetrics> metrics = input.labelled() ? Optional.of(scored.metrics()) : Optional.empty();
             if (metrics.isPresent()) {
                 LabelledMetrics m = metrics.get();
@@ -95,9 +98,8 @@ public final class MnistScoringJob {
                 run.writeText("confusion.csv", CsvTables.confusion(m.evaluation(), model.classes()));
                 run.writeText("classes.csv", CsvTables.classes(m.evaluation(), model.classes()));
             }
-            run.writeText(ScoringRunTarget.RECORD, ScoringJson.render(settings.runId(), model, input, settings.format().configName(),
+            run.writeText(ScoringJson.FILE, ScoringJson.render(settings.runId(), model, input, settings.format().configName(),
                     counts, metrics, seconds, RunEnvironment.describe(JavaSparkContext.fromSparkContext(spark.sparkContext())), settings.effectiveJson()));
-            run.commit();
         }
     }
 }

@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 
 /**
  * Scores one partition's inputs on an executor, a minibatch at a time: up to {@code batchSize}
@@ -26,14 +26,14 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InputDigit>, Row
 
     private final String modelKey;
     private final Broadcast<byte[]> model;
-    private final boolean normalize;
+    private final Encoding encoding;
     private final int batchSize;
     private final PredictionSchema schema;
 
-    PartitionScorer(String modelKey, Broadcast<byte[]> model, boolean normalize, int batchSize, PredictionSchema schema) {
+    PartitionScorer(String modelKey, Broadcast<byte[]> model, Encoding encoding, int batchSize, PredictionSchema schema) {
         this.modelKey = modelKey;
         this.model = model;
-        this.normalize = normalize;
+        this.encoding = encoding;
         this.batchSize = batchSize;
         this.schema = schema;
     }
@@ -105,7 +105,7 @@ final class PartitionScorer implements FlatMapFunction<Iterator<InputDigit>, Row
                     System.arraycopy(digit.pixels(), 0, pixels, row++ * width, width);
                 }
             }
-            INDArray features = ExampleEncoder.features(pixels, good, width, normalize);
+            INDArray features = encoding.features(pixels, good, width);
             return network.output(features, false).toFloatMatrix();
         }
     }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkmnist.data.Encoding;
 
 /**
  * Every input scored or rejected, as one DataFrame computed on the executors and cached there, so
@@ -48,7 +49,7 @@ final class ScoredInputs implements AutoCloseable {
         String key = UUID.randomUUID().toString();
         Broadcast<byte[]> bytes = context.broadcast(model.bytes());
         PredictionSchema schema = input.schema();
-        JavaRDD<Row> rows = input.digits(spark).mapPartitions(new PartitionScorer(key, bytes, model.normalize(), batchSize, schema));
+        JavaRDD<Row> rows = input.digits(spark).mapPartitions(new PartitionScorer(key, bytes, new Encoding(model.classes(), model.normalize()), batchSize, schema));
         Dataset<Row> frame = spark.createDataFrame(rows, schema.type()).persist();
         return new ScoredInputs(frame, schema, input.labelled(), key, bytes);
     }

@@ -9,10 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * scoring.json, the scoring run's record and its mark: which model scored what, how many inputs
- * were predicted and rejected, the accuracy when labels were known, and the config that did it.
+ * The scoring run's summary.json: which model scored what, how many inputs were predicted and
+ * rejected, the accuracy when labels were known, and the config that did it. Named as a training
+ * run's, with {@code "job": "scoring"} first, since the run store knows a run of this job by the
+ * run id in its summary.json.
  */
 final class ScoringJson {
+
+    static final String FILE = "summary.json";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -23,6 +27,7 @@ final class ScoringJson {
                          Optional<LabelledMetrics> metrics, double scoringSeconds, Map<String, String> environment,
                          String effectiveConfigJson) throws IOException {
         ObjectNode root = JSON.createObjectNode();
+        root.put("job", ScoringRunTarget.SCORING);
         root.put("run_id", runId);
         root.put("finished", Instant.now().toString());
         ObjectNode modelNode = root.putObject("model");

@@ -17,7 +17,6 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
 import org.sparkmnist.output.ModelOutputs;
-import org.sparkmnist.output.RunDirectory;
 
 /**
  * The trained model to apply, found and read on the driver before Spark starts, so that a wrong
@@ -34,6 +33,8 @@ public record ScoringModel(String source, boolean normalize, int inputs, int cla
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SUMMARY = "summary.json";
+    /** What a committed run holds, written last. */
+    static final String SUCCESS = "_SUCCESS";
 
     public static ScoringModel load(ModelSource reference, Configuration hadoop) {
         if (reference.fromRun()) {
@@ -56,8 +57,8 @@ public record ScoringModel(String source, boolean normalize, int inputs, int cla
             if (!fs.isDirectory(run)) {
                 throw new BadInputException("model run " + run + " (score.model.run) does not exist or is not a directory");
             }
-            if (!fs.isFile(new Path(run, RunDirectory.SUCCESS))) {
-                throw new BadInputException("model run " + run + " (score.model.run) has no " + RunDirectory.SUCCESS
+            if (!fs.isFile(new Path(run, SUCCESS))) {
+                throw new BadInputException("model run " + run + " (score.model.run) has no " + SUCCESS
                         + ": it is not a committed training run (an interrupted or partial run is never scored)");
             }
             Path file = new Path(new Path(run, name), ModelOutputs.MODEL_FILE);

@@ -1,46 +1,37 @@
 package org.sparkmnist.scoring;
 
-import java.io.IOException;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.output.RunManifest;
 
 /**
- * What may already be at {@code <output.dir>/<run.id>} for a scoring run to go there. A rerun
- * replaces its own earlier scoring run whole (output.mode=overwrite), but output.dir is shared with
- * training runs and anything else: a directory that is not a committed scoring run (a training run,
- * a user's files, a half-written directory) is never replaced, and the job stops with exit code 2
- * before it touches the output.
+ * What may already be at {@code <output.dir>/<run.id>} for a scoring run to replace it. The run store
+ * refuses anything the job did not commit; on top of that, a scoring run replaces only a scoring
+ * run: output.dir is shared with training runs, and a training run's models are not to be lost to a
+ * scoring run given the same run.id. A scoring run says what it is in its manifest's identity.
  */
 final class ScoringRunTarget {
 
-    /** What marks a committed scoring run, beside _SUCCESS. */
-    static final String RECORD = "scoring.json";
+    static final String JOB = "job";
+    static final String SCORING = "scoring";
 
     private ScoringRunTarget() {
     }
 
-    static void check(String outputDir, String runId, boolean overwrite, Configuration hadoop) {
-        Path root = new Path(outputDir);
-        try {
-            FileSystem fs = root.getFileSystem(hadoop);
-            Path target = new Path(fs.makeQualified(root), runId);
-            if (!fs.exists(target)) {
-                return;
-            }
-            if (!overwrite) {
-                throw new BadInputException("run directory " + target + " already exists and config key output.mode is fail-if-exists;"
-                        + " choose another run.id or set output.mode=overwrite");
-            }
-            if (!fs.isFile(new Path(target, RECORD)) || !fs.isFile(new Path(target, RunDirectory.SUCCESS))) {
-                throw new BadInputException("run directory " + target + " already exists and is not a committed scoring run (it has no "
-                        + RECORD + " and " + RunDirectory.SUCCESS + "; a training run of that id?); scoring replaces only its own"
-                        + " runs: choose another run.id or output.dir");
-            }
-        } catch (IOException e) {
-            throw new BadInputException("output directory " + outputDir + " (output.dir) cannot be read: " + e.getMessage(), e);
+    /** The identity a scoring run is committed with. */
+    static SortedMap<String, String> identity() {
+        SortedMap<String, String> identity = new TreeMap<>();
+        identity.put(JOB, SCORING);
+        return identity;
+    }
+
+    /** Refuses, as bad input, a committed run at the run's path that is not a scoring run. */
+    static void check(RunManifest.Existing existing) {
+        boolean scoring = existing.manifest().map(m -> SCORING.equals(m.identity().get(JOB))).orElse(false);
+        if (existing.present() && !scoring) {
+            throw new BadInputException("run directory " + existing.path() + " already holds a training run; a scoring run replaces only"
+                    + " a scoring run of its run.id: choose another run.id or output.dir");
         }
     }
 }

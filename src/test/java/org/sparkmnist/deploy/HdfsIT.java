@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.job.MnistTrainingJob;
-import org.sparkmnist.testing.LocalHdfs;
+import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 
@@ -55,7 +55,7 @@ class HdfsIT {
     @BeforeAll
     void trainOneEpochFromAndToHdfs() throws Exception {
         List<java.nio.file.Path> mnist = MnistFiles.files();
-        hdfs = LocalHdfs.start(new File("target/it-hdfs").getAbsoluteFile());
+        hdfs = MiniHdfs.start(new File("target/it-hdfs").getAbsoluteFile());
         fs = hdfs.getFileSystem();
         root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
         for (java.nio.file.Path file : mnist) {

@@ -37,7 +37,7 @@ import org.sparkmnist.job.MnistTrainingJob;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.JobRuns;
-import org.sparkmnist.testing.LocalHdfs;
+import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 
 /**
@@ -83,7 +83,7 @@ class MnistScoringJobIT {
         JobRuns.Result scored = score("idx", "score.input.path=" + MnistFiles.files().get(2),
                 "score.input.labels=" + MnistFiles.files().get(3));
         assertEquals(0, scored.exitCode(), scored.stderr());
-        idxRecord = JSON.readTree(scores.resolve("idx/scoring.json").toFile());
+        idxRecord = JSON.readTree(scores.resolve("idx/summary.json").toFile());
         fromIdx = new HashMap<>();
         for (Group row : parquet(scores.resolve("idx/predictions"))) {
             float[] values = new float[11];
@@ -105,7 +105,7 @@ class MnistScoringJobIT {
     @Test
     void scoringTheTestSetWithTheRunsMlpGivesExactlyItsTestAccuracy() throws IOException {
         assertEquals(summary.at("/models/mlp/test_accuracy").asDouble(), idxRecord.get("accuracy").asDouble(), 0.0,
-                "the run's summary.json against the scoring run's scoring.json");
+                "the run's summary.json against the scoring run's summary.json");
         assertEquals(TEST_IMAGES, idxRecord.get("inputs").asLong());
         assertEquals(0, idxRecord.get("rejects").asLong());
         assertTrue(idxRecord.at("/model/normalize").asBoolean(), "the run's own data.normalize");
@@ -142,7 +142,7 @@ class MnistScoringJobIT {
         for (int i = 0; i < TEST_IMAGES; i++) {
             String name = String.format("%05d.png", i);
             IdxFiles.write(png.resolve(name), Images.encode(Images.grey28(digit(i)), "png"));
-            labels.append(name).append(',').append(testLabels.label(i)).append('\n');
+            labels.append(name).append(',').append((testLabels.labels()[i] & 0xFF)).append('\n');
         }
         Files.writeString(png.resolve("labels.csv"), labels);
         JobRuns.Result scored = score("png", "score.input.path=" + png, "score.input.labels=" + png.resolve("labels.csv"));
@@ -155,14 +155,14 @@ class MnistScoringJobIT {
             int index = indexOf(row.getString("path", 0));
             float[] expected = fromIdx.get(index);
             assertEquals((int) expected[0], row.getInteger("prediction", 0), "prediction of " + index);
-            assertEquals(testLabels.label(index), row.getInteger("label", 0), "label of " + index + " from labels.csv");
+            assertEquals((testLabels.labels()[index] & 0xFF), row.getInteger("label", 0), "label of " + index + " from labels.csv");
             for (int c = 0; c < 10; c++) {
                 largestDifference = Math.max(largestDifference, Math.abs(expected[1 + c] - row.getFloat("p" + c, 0)));
             }
         }
         // Same pixels, same model; only the minibatches the forward passes saw differ.
         assertTrue(largestDifference < 1e-6, "largest probability difference " + largestDifference);
-        JsonNode record = JSON.readTree(scores.resolve("png/scoring.json").toFile());
+        JsonNode record = JSON.readTree(scores.resolve("png/summary.json").toFile());
         assertEquals(idxRecord.get("accuracy").asDouble(), record.get("accuracy").asDouble(), 0.0);
         assertEquals(0, record.get("rejects").asLong());
     }
@@ -177,7 +177,7 @@ class MnistScoringJobIT {
 
     @Test
     void hdfsInAndOutScoresAsALocalDiskDoes() throws Exception {
-        MiniDFSCluster hdfs = LocalHdfs.start(root.resolve("hdfs").toFile());
+        MiniDFSCluster hdfs = MiniHdfs.start(root.resolve("hdfs").toFile());
         try {
             FileSystem fs = hdfs.getFileSystem();
             String uri = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
@@ -191,7 +191,7 @@ class MnistScoringJobIT {
             idx.addAll(List.of("run.id=idx", "score.input.path=" + uri + "/in/t10k-images", "score.input.labels=" + uri + "/in/t10k-labels"));
             JobRuns.Result scored = JobRuns.inProcess(MnistScoringJob::execute, idx);
             assertEquals(0, scored.exitCode(), scored.stderr());
-            try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri + "/scores/idx/scoring.json"))) {
+            try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(uri + "/scores/idx/summary.json"))) {
                 assertEquals(summary.at("/models/mlp/test_accuracy").asDouble(), JSON.readTree(in).get("accuracy").asDouble(), 0.0);
             }
 

@@ -174,7 +174,7 @@ class MnistScoringJobTest {
             assertEquals(Double.parseDouble(row.get("p" + predicted)), Double.parseDouble(row.get("probability")), 1e-9);
         }
 
-        JsonNode record = JSON.readTree(scored.resolve("scoring.json").toFile());
+        JsonNode record = JSON.readTree(scored.resolve("summary.json").toFile());
         assertEquals(GOOD.size() + 3, record.get("inputs").asLong());
         assertEquals(3, record.get("rejects").asLong());
         assertEquals(GOOD.size(), record.get("labelled").asLong());
@@ -228,6 +228,6 @@ class MnistScoringJobTest {
             assertTrue(names.stream().anyMatch(n -> n.endsWith(".parquet")), names.toString());
             assertTrue(names.stream().noneMatch(n -> n.endsWith(".csv")), "no CSV of the first run is left: " + names);
         }
-        assertFalse(JSON.readTree(output.resolve("i1/scoring.json").toFile()).has("accuracy"), "no labels, no accuracy");
+        assertFalse(JSON.readTree(output.resolve("i1/summary.json").toFile()).has("accuracy"), "no labels, no accuracy");
     }
 }

@@ -21,7 +21,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.testing.TinyModels;
 import scala.reflect.ClassTag$;
 
@@ -79,7 +79,7 @@ class PartitionScorerTest {
     void everyInputComesOutInOrderWithTheWholeNetworksProbabilities() throws Exception {
         List<InputDigit> inputs = inputs(23, new Random(5));
         String key = UUID.randomUUID().toString();
-        PartitionScorer scorer = new PartitionScorer(key, local(bytes), true, 5, PredictionSchema.byPath(10));
+        PartitionScorer scorer = new PartitionScorer(key, local(bytes), new Encoding(10, true), 5, PredictionSchema.byPath(10));
         List<Row> rows = new ArrayList<>();
         scorer.call(inputs.iterator()).forEachRemaining(rows::add);
         ExecutorModels.forget(key);
@@ -96,7 +96,7 @@ class PartitionScorerTest {
                 continue;
             }
             assertNull(row.get(14));
-            float[] expected = network.output(ExampleEncoder.features(input.pixels(), 1, 784, true), false).toFloatVector();
+            float[] expected = network.output(new Encoding(10, true).features(input.pixels(), 1, 784), false).toFloatVector();
             int predicted = 0;
             for (int c = 0; c < 10; c++) {
                 assertEquals(expected[c], row.getFloat(4 + c), 1e-6, "p" + c + " of input " + i);
@@ -111,8 +111,8 @@ class PartitionScorerTest {
     void rawPixelsForAModelTrainedOnRawPixels() throws Exception {
         List<InputDigit> inputs = inputs(3, new Random(6));
         String key = UUID.randomUUID().toString();
-        Iterator<Row> rows = new PartitionScorer(key, local(bytes), false, 8, PredictionSchema.byPath(10)).call(inputs.iterator());
-        float[] expected = network.output(ExampleEncoder.features(inputs.get(0).pixels(), 1, 784, false), false).toFloatVector();
+        Iterator<Row> rows = new PartitionScorer(key, local(bytes), new Encoding(10, false), 8, PredictionSchema.byPath(10)).call(inputs.iterator());
+        float[] expected = network.output(new Encoding(10, false).features(inputs.get(0).pixels(), 1, 784), false).toFloatVector();
         assertEquals(expected[3], rows.next().getFloat(4 + 3), 1e-6);
         ExecutorModels.forget(key);
     }

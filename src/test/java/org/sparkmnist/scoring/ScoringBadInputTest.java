@@ -14,15 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sparkmnist.output.RunDirectory;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.testing.TinyModels;
 
 /**
@@ -100,7 +99,7 @@ class ScoringBadInputTest {
                     s.args.removeIf(a -> a.startsWith("score.input.labels"));
                 }, List.of("hidden (score.input.path) holds no files to score", "'_' or '.'")),
                 new Case("empty idx file", s -> Setup.write(s.idx, new byte[0]), List.of("images-idx3-ubyte", "is empty")),
-                new Case("idx file of no images", s -> Setup.write(s.idx, IdxFiles.images(0x803, 0, 28, 28, new byte[0])),
+                new Case("idx file of no images", s -> Setup.write(s.idx, IdxFiles.rawImages(0x803, 0, 28, 28, new byte[0])),
                         List.of("images-idx3-ubyte", "declares 0 images")),
                 new Case("idx images of another size", s -> Setup.write(s.idx, IdxFiles.randomImages(12, 20, 20, 2)),
                         List.of("images-idx3-ubyte (20x20) has 400 pixels per image but the model", "takes 784")),
@@ -121,7 +120,12 @@ class ScoringBadInputTest {
                     s.set("score.model.file", s.run.resolve("mlp/model.zip").toString());
                 }, List.of("score.model.normalize must be true or false with score.model.file")),
                 new Case("run.id of a training run", s -> s.set("run.id", "good"),
-                        List.of("run directory", "good already exists and is not a committed scoring run", "choose another run.id")),
+                        List.of("run directory", "good already holds a training run; a scoring run replaces only a scoring run",
+                                "choose another run.id")),
+                new Case("run.id of something else", s -> {
+                    Setup.write(s.root.resolve("out/mine/notes.txt"), "a user's file".getBytes());
+                    s.set("run.id", "mine");
+                }, List.of("output.dir already holds", "mine, which is not a run spark-mnist committed", "nothing was moved or deleted")),
                 new Case("resume", s -> s.set("output.mode", "resume"), List.of("output.mode must be overwrite or fail-if-exists for scoring")),
                 new Case("mistyped key", s -> s.args.add("score.input.lables=x"),
                         List.of("unknown config key score.input.lables (from the command line); did you mean score.input.labels?")));
@@ -132,12 +136,12 @@ class ScoringBadInputTest {
     void badInputExitsWithTwoBeforeSparkNamesTheProblemAndTouchesNothing(Case bad) throws IOException {
         Path output = tmp.resolve("out");
         writeTrainingRun(output);
-        Map<String, byte[]> before = JobRuns.snapshot(output);
-
         Setup setup = new Setup(tmp);
         setup.args.addAll(List.of("score.model.run=" + setup.run, "score.input.path=" + setup.idx, "score.input.labels=" + setup.labels,
                 "output.dir=" + output, "run.id=s1", "spark.master=local[1]"));
         bad.spoil().accept(setup);
+        Map<String, byte[]> before = JobRuns.snapshot(output);
+
         JobRuns.Result result = JobRuns.inProcess(MnistScoringJob::execute, setup.args);
 
         assertEquals(2, result.exitCode(), result.stderr());
@@ -157,8 +161,6 @@ class ScoringBadInputTest {
 
     /** A committed training run "good", which scoring must never replace or touch. */
     private static void writeTrainingRun(Path output) throws IOException {
-        RunDirectory run = RunDirectory.create(output.toString(), "good", true, new Configuration());
-        run.writeText("summary.json", "{\"good\": true}\n");
-        run.commit();
+        StoredRuns.commit(output.toString(), "good", "good");
     }
 }

@@ -96,7 +96,7 @@ class ScoringClusterIT {
                 "score.input.path=" + mnist.get(2), "score.input.labels=" + mnist.get(3));
         assertEquals(0, submitted.exitCode(), "spark-submit.sh failed:\n" + submitted.tail(40));
 
-        JsonNode record = JSON.readTree(WORK.resolve("scores/idx/scoring.json").toFile());
+        JsonNode record = JSON.readTree(WORK.resolve("scores/idx/summary.json").toFile());
         DataSet test = SavedModels.testSet(MnistFiles.directory().toString(), true, new Configuration());
         assertEquals(SavedModels.accuracy(network, test), record.get("accuracy").asDouble(), 0.0, "accuracy of the same model in this JVM");
         assertEquals(10_000, record.get("predictions").asLong());
@@ -129,7 +129,7 @@ class ScoringClusterIT {
         Scripts.Result submitted = submit("png", List.of(), "score.input.path=" + dir, "score.format=csv");
         assertEquals(0, submitted.exitCode(), "spark-submit.sh failed:\n" + submitted.tail(40));
 
-        JsonNode record = JSON.readTree(WORK.resolve("scores/png/scoring.json").toFile());
+        JsonNode record = JSON.readTree(WORK.resolve("scores/png/summary.json").toFile());
         assertEquals(202, record.get("inputs").asLong());
         assertEquals(2, record.get("rejects").asLong());
         List<String> rejects = csvLines(WORK.resolve("scores/png/rejects"));
@@ -141,7 +141,7 @@ class ScoringClusterIT {
             String[] fields = line.split(",");
             int index = Integer.parseInt(fields[0].substring(fields[0].lastIndexOf('/') + 1, fields[0].lastIndexOf('.')));
             byte[] pixels = Arrays.copyOfRange(images.pixels(), index * 784, (index + 1) * 784);
-            int expected = network.output(org.sparkmnist.data.ExampleEncoder.features(pixels, 1, 784, true), false).argMax(1).getInt(0);
+            int expected = network.output(new org.sparkmnist.data.Encoding(10, true).features(pixels, 1, 784), false).argMax(1).getInt(0);
             assertEquals(expected, Integer.parseInt(fields[1]), line);
         }
     }
