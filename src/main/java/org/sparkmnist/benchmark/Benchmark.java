@@ -35,15 +35,16 @@ public final class Benchmark {
     static final String MODEL = "mlp";
     private static final String MASTER = "spark://127.0.0.1:7077";
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    /**
-     * ParallelWrapper as DL4J's guide sets it up for one machine: a worker per core, each on one BLAS
-     * thread, averaging parameters and updater state every few rounds. Chosen from measurements in
-     * docs/BENCHMARKS.md.
-     */
-    static final ParallelWrapperSettings WRAPPER = new ParallelWrapperSettings(Math.max(2, CORES), 5);
-
     private final BenchmarkOptions options;
     private final JobSettings settings;
+    /**
+     * ParallelWrapper set up for this machine: a worker per core, each on one BLAS thread (with ND4J's
+     * default threads, two workers oversubscribed two cores and took twice as long), averaging
+     * parameters and updater state as often as the job does, every train.averaging-frequency
+     * minibatches per worker. Averaging every round cost 1.8x the epoch time; every 5 or 20 rounds
+     * measured the same speed and accuracy (docs/BENCHMARKS.md).
+     */
+    private final ParallelWrapperSettings wrapper;
     private final Path work = Path.of("target", "benchmark");
     private String document;
     private String provenance;
@@ -51,6 +52,7 @@ public final class Benchmark {
     private Benchmark(BenchmarkOptions options, JobSettings settings) {
         this.options = options;
         this.settings = settings;
+        this.wrapper = new ParallelWrapperSettings(Math.max(2, CORES), settings.train().averagingFrequency());
     }
 
     public static void main(String[] args) {
@@ -100,8 +102,8 @@ public final class Benchmark {
     private Comparison comparison(Path recipe) throws Exception {
         List<Measurement> singleJvm = List.of(
                 singleJvm("(a) single JVM, DL4J plain fit", "baseline", Optional.empty()),
-                singleJvm("(a) single JVM, DL4J ParallelWrapper, " + WRAPPER.workers() + " workers", "parallel-wrapper",
-                        Optional.of(WRAPPER)));
+                singleJvm("(a) single JVM, DL4J ParallelWrapper, " + wrapper.workers() + " workers", "parallel-wrapper",
+                        Optional.of(wrapper)));
         Measurement local = local("(b) Spark local mode, 2 workers", "local", List.of());
         Optional<Measurement> cluster = Optional.empty();
         if (options.cluster()) {
@@ -110,7 +112,7 @@ public final class Benchmark {
             }
         }
         List<String> notes = new ArrayList<>();
-        notes.add("(a) ParallelWrapper: " + WRAPPER.describe() + " (parameters and updater state), one BLAS thread per worker, "
+        notes.add("(a) ParallelWrapper: " + wrapper.describe() + " (parameters and updater state), one BLAS thread per worker, "
                 + "no prefetching (the minibatches are in memory).");
         Optional<Measurement> pytorch = Optional.empty();
         if (recipe != null) {
@@ -137,20 +139,20 @@ public final class Benchmark {
     }
 
     /** (a): DL4J in one JVM, by plain fit or by ParallelWrapper; no Spark anywhere. */
-    private Measurement singleJvm(String name, String logName, Optional<ParallelWrapperSettings> wrapper) throws Exception {
+    private Measurement singleJvm(String name, String logName, Optional<ParallelWrapperSettings> parallel) throws Exception {
         Path result = work.resolve(logName + ".json");
         Files.createDirectories(work);
         Files.deleteIfExists(result);
         List<String> command = new ArrayList<>(Jvm.command(SingleJvmBaseline.class));
         command.addAll(List.of("--result", result.toString()));
-        wrapper.ifPresent(w -> command.addAll(List.of("--parallel-wrapper", String.valueOf(w.workers()),
+        parallel.ifPresent(w -> command.addAll(List.of("--parallel-wrapper", String.valueOf(w.workers()),
                 String.valueOf(w.averagingFrequency()))));
         command.addAll(modelArgs(options.jobArgs()));
         Map<String, String> environment = new HashMap<>();
         // Plain fit is the single-machine alternative at its best with all cores for ND4J's operations, unless
         // told otherwise; ParallelWrapper's workers are the parallelism, so each gets one BLAS thread, as
         // Spark's local workers do.
-        environment.put("OMP_NUM_THREADS", wrapper.isPresent() ? "1" : System.getenv("BASELINE_OMP_NUM_THREADS"));
+        environment.put("OMP_NUM_THREADS", parallel.isPresent() ? "1" : System.getenv("BASELINE_OMP_NUM_THREADS"));
         MeasuredProcess.Outcome outcome = measure(name, command, environment, logName);
         return RunResults.ofResultFile(result).measurement(name, settings.split().train(), outcome);
     }
