@@ -58,9 +58,4 @@ final class SparkContexts {
         }
         return conf;
     }
-
-    /** The address Spark's web UI listens on, as Spark 3.5's WebUI.bind picks it: $SPARK_LOCAL_IP, else all interfaces. */
-    static String uiBindAddress(Map<String, String> env) {
-        return env.getOrDefault(LOCAL_IP_VARIABLE, "0.0.0.0");
-    }
 }
