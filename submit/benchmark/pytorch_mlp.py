@@ -138,12 +138,13 @@ def check_maths_library(torch, threads):
     return libraries, blas_info, gflops
 
 
-def minibatches(torch, examples, batch, normalize):
+def minibatches(torch, examples, batch, pixel_scale):
     """The examples as fixed minibatches of `batch` in split order, like the job's staged minibatch files."""
+    import numpy as np
+
     pixels, labels = examples
-    x = torch.from_numpy(pixels.astype("float32"))
-    if normalize:
-        x /= 255.0
+    # Each pixel byte times the job's own float32 factor (1/255 or 1), exactly as the job encodes it.
+    x = torch.from_numpy(pixels.astype(np.float32) * np.float32(pixel_scale))
     y = torch.from_numpy(labels.astype("int64"))
     return [(x[i:i + batch], y[i:i + batch]) for i in range(0, len(y), batch)]
 
@@ -241,13 +242,13 @@ def run(args):
     libraries, blas_info, gflops = check_maths_library(torch, args.threads)
 
     batch = recipe["batch_size"]
-    train_batches = minibatches(torch, train_set, batch, recipe["normalize"])
-    validation_batches = minibatches(torch, validation_set, batch, recipe["normalize"])
+    train_batches = minibatches(torch, train_set, batch, recipe["pixel_scale"])
+    validation_batches = minibatches(torch, validation_set, batch, recipe["pixel_scale"])
     model = build(torch, recipe, recipe["rows"] * recipe["cols"])
     log(f"{recipe['model']}: {len(train_set[1])} training and {len(validation_set[1])} validation examples, "
         f"{len(train_batches)} minibatches of {batch}, {recipe['epochs']} epochs")
     history = train(torch, recipe, model, train_batches, validation_batches)
-    _, test_accuracy = score(torch, model, minibatches(torch, test_set, 10000, recipe["normalize"]))
+    _, test_accuracy = score(torch, model, minibatches(torch, test_set, 10000, recipe["pixel_scale"]))
     log(f"{recipe['model']}: test accuracy {test_accuracy:.4f}")
 
     result = {

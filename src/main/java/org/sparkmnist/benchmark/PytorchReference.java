@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.IdxImageFile;
 import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.data.MnistSplit;
@@ -52,6 +53,7 @@ final class PytorchReference {
     static String recipe(JobSettings settings, ModelSpec spec) throws IOException {
         checkSupported(spec);
         DataSettings data = settings.data();
+        localPath(data.dir());
         IdxReader reader = new IdxReader(new Configuration());
         IdxImageFile trainImages = reader.checkImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
         MnistSplit split = MnistSplit.of(trainImages.count(), settings.split());
@@ -66,7 +68,8 @@ final class PytorchReference {
         root.put("rows", data.rows());
         root.put("cols", data.cols());
         root.put("classes", data.classes());
-        root.put("normalize", data.normalize());
+        // The factor the job's own encoding multiplies each pixel byte by, as a float, so both sides see the same inputs.
+        root.put("pixel_scale", Encoding.of(data).pixelScale());
         spec.hiddenLayers().forEach(root.putArray("hidden_layers")::add);
         root.put("init_seed", spec.seed());
         ObjectNode updater = root.putObject("updater");

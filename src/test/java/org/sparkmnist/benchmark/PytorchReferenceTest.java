@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.UpdaterSpec;
@@ -51,7 +52,7 @@ class PytorchReferenceTest {
         assertEquals(mlp.hiddenLayers(), Arrays.stream(ints(recipe.path("hidden_layers"))).boxed().toList());
         assertEquals(3, recipe.path("epochs").asInt());
         assertEquals(settings.train().batchSize(), recipe.path("batch_size").asInt());
-        assertEquals(settings.data().normalize(), recipe.path("normalize").asBoolean());
+        assertEquals(Encoding.of(settings.data()).pixelScale(), recipe.path("pixel_scale").floatValue());
     }
 
     @Test
@@ -73,7 +74,8 @@ class PytorchReferenceTest {
     @Test
     void dataOutsideTheLocalFileSystemIsRefused() {
         JobSettings settings = SettingsLoader.load(List.of("models=[mlp]", "data.dir=hdfs://127.0.0.1:1/mnist"));
-        assertThrows(BadInputException.class, () -> PytorchReference.recipe(settings, mlp(settings)));
+        BadInputException refused = assertThrows(BadInputException.class, () -> PytorchReference.recipe(settings, mlp(settings)));
+        assertTrue(refused.getMessage().contains("local files only"), refused.getMessage());
     }
 
     /** A tiny MNIST-shaped dataset: {@value #TRAIN_FILE} training and 30 test images of random pixels. */
@@ -85,7 +87,7 @@ class PytorchReferenceTest {
     }
 
     static JobSettings settings(Path data, String... overrides) {
-        List<String> args = new ArrayList<>(List.of("models=[mlp]", "data.dir=" + data));
+        List<String> args = new ArrayList<>(List.of("models=[mlp]", "data.dir=" + data, "train.batch-size=16"));
         args.addAll(List.of(overrides));
         return SettingsLoader.load(args);
     }
