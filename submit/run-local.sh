@@ -6,7 +6,8 @@
 # Builds the job if it is missing or older than its sources, fetches and verifies MNIST if it is
 # missing, then runs the job: reference.conf's tuned defaults with your files and overrides on top.
 # Relative paths in the config (data.dir, output.dir) are taken from the checkout's top directory.
-# Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags).
+# Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags), SPARK_MNIST_MAIN_CLASS (the
+# job's entry point; submit/score-local.sh sets the scoring job's).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,4 +40,4 @@ exec java "${java17[@]}" -Xmx"${DRIVER_MEMORY:-6g}" \
   -Dorg.bytedeco.javacpp.cachedir="$root/target/javacpp-cache" \
   ${JAVA_OPTS:-} \
   -cp "$jar:$(cat target/local/classpath.txt)" \
-  org.sparkmnist.job.MnistTrainingJob "${args[@]}"
+  "${SPARK_MNIST_MAIN_CLASS:-org.sparkmnist.job.MnistTrainingJob}" "${args[@]}"

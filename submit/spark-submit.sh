@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Submits the training job to a Spark cluster: the cluster entry point.
+# Submits the training job, or the batch-scoring job, to a Spark cluster: the cluster entry point.
 #
 #   submit/spark-submit.sh [spark-submit options] [FILE.conf ...] [key=value ...]
 #
 #   submit/standalone-cluster.sh start
 #   submit/spark-submit.sh --master spark://127.0.0.1:7077 train.epochs=2 output.dir=/tmp/c run.id=c1
+#   submit/spark-submit.sh --class org.sparkmnist.scoring.MnistScoringJob --master spark://127.0.0.1:7077 \
+#       score.model.run=/tmp/c/c1 score.input.path=/data/digits output.dir=/tmp/c run.id=c1-scores
 #
 # What it adds to a plain spark-submit of the cluster jar:
 #   - builds target/spark-mnist-<version>-cluster.jar when it is missing or older than the sources
@@ -25,22 +27,25 @@ set -euo pipefail
 SCRIPT_NAME=$(basename -- "${BASH_SOURCE[0]}")
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 REPO_DIR=$(cd -- "$SCRIPT_DIR/.." && pwd -P)
-MAIN_CLASS=org.sparkmnist.job.MnistTrainingJob
+TRAINING_CLASS=org.sparkmnist.job.MnistTrainingJob
+SCORING_CLASS=org.sparkmnist.scoring.MnistScoringJob
+MAIN_CLASS=$TRAINING_CLASS
 
 usage() {
   cat <<EOF
 Usage: $SCRIPT_NAME [spark-submit options] [FILE.conf ...] [key=value ...]
 
-Submits spark-mnist ($MAIN_CLASS) with spark-submit. The job reads its
-reference.conf (every key, with the tuned defaults), then each FILE.conf in
-order, then the key=value overrides.
+Submits spark-mnist's training job ($TRAINING_CLASS) with spark-submit,
+or with --class $SCORING_CLASS its batch-scoring job. The job
+reads its reference.conf (every key, with the tuned defaults), then each
+FILE.conf in order, then the key=value overrides.
 
 Spark options are passed through unchanged, for example:
   --master URL  --deploy-mode client|cluster  --name NAME  --queue QUEUE
   --driver-memory SIZE  --executor-memory SIZE  --executor-cores N
   --num-executors N  --total-executor-cores N  --conf KEY=VALUE
   --properties-file FILE  --files FILES  --jars JARS  --verbose
-The script owns --class and the application jar.
+The script owns the application jar; --class picks one of the jar's two jobs.
 
 Examples:
   submit/standalone-cluster.sh start
@@ -161,7 +166,11 @@ take_conf() {
 take_option() {
   local name=$1 value=$2
   case $name in
-    --class) die "the main class is $MAIN_CLASS; drop --class" ;;
+    --class)
+      [[ $value == "$TRAINING_CLASS" || $value == "$SCORING_CLASS" ]] ||
+        die "--class must be $TRAINING_CLASS (the default) or $SCORING_CLASS, got '$value'"
+      MAIN_CLASS=$value
+      ;;
     # Given back to spark-submit below, after this script has used them.
     --master) master=$value ;;
     --deploy-mode) deploy_mode=$value ;;

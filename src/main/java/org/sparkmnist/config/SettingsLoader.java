@@ -15,32 +15,42 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
 
 /**
- * Turns the job's arguments into {@link JobSettings}: {@code *.conf} files are layered in order
- * over the jar's reference.conf, then {@code key=value} arguments override them. Deliberately no
- * system properties and no application.conf from the classpath: spark-submit puts its own
- * {@code spark.*} properties there, and a job's behaviour should depend only on what it was given.
+ * Turns a job's arguments into its settings ({@link JobSettings} for training, {@link ScoringSettings}
+ * for scoring): {@code *.conf} files are layered in order over the jar's reference.conf, then
+ * {@code key=value} arguments override them. Deliberately no system properties and no
+ * application.conf from the classpath: spark-submit puts its own {@code spark.*} properties there,
+ * and a job's behaviour should depend only on what it was given.
  */
 public final class SettingsLoader {
 
     static final String COMMAND_LINE = "command line";
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private SettingsLoader() {
     }
 
+    /** The training job's settings. */
     public static JobSettings load(List<String> args) {
+        return load(args, SettingsLoader::settingsFrom);
+    }
+
+    /** The scoring job's settings: the same layers and checks, read into the sections scoring uses. */
+    public static ScoringSettings loadScoring(List<String> args) {
+        return load(args, merged -> ScoringSettings.from(new ConfigReader(merged), merged, runId(new ConfigReader(merged))));
+    }
+
+    private static <T> T load(List<String> args, Function<Config, T> settings) {
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
         Config user = userConfig(args, reference);
         rejectUnknownKeys(user, reference);
         try {
             Config merged = user.withFallback(reference).resolve();
-            return settingsFrom(merged);
+            return settings.apply(merged);
         } catch (ConfigException e) {
             throw new BadInputException("bad config: " + e.getMessage(), e);
         }
@@ -146,26 +156,40 @@ public final class SettingsLoader {
         List<String> names = root.strings("models");
         root.check(!names.isEmpty(), "models", "must name at least one model");
         for (String name : names) {
+            // Before anything looks the name up: it becomes a directory of the run and of its checkpoints.
+            PlainName.of(root, "models", name);
             root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
                     "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
             models.add(ModelSpecs.from(name, root.atWithFallback("model." + name, "model.defaults")));
         }
+        SplitSettings split = SplitSettings.from(root.at("split"));
+        TrainSettings train = TrainSettings.from(root.at("train"));
+        // Staging would quietly cut the training set into one short minibatch: more likely a mistaken key than a wish.
+        root.check(train.batchSize() <= split.train(), "train.batch-size",
+                "must be at most split.train (" + split.train() + "): a minibatch cannot hold more examples than there are to train on; got "
+                        + train.batchSize());
+        String runId = runId(root);
+        return new JobSettings(
+                data,
+                split,
+                List.copyOf(models),
+                train,
+                OutputSettings.from(root.at("output")),
+                runId,
+                SparkSettings.from(root.at("spark")),
+                // What a training run records as its config: the scoring job's section is not part of it.
+                merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+    }
+
+    /** run.id, or a timestamp when it is empty; a plain name, since it becomes a directory under output.dir. */
+    private static String runId(ConfigReader root) {
         String runId = root.string("run.id");
         if (runId.isEmpty()) {
             runId = LocalDateTime.now().format(RUN_ID_CLOCK);
         }
-        root.check(RUN_ID.matcher(runId).matches(), "run.id",
-                "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"" + runId + "\"");
-        return new JobSettings(
-                data,
-                SplitSettings.from(root.at("split")),
-                List.copyOf(models),
-                TrainSettings.from(root.at("train")),
-                OutputSettings.from(root.at("output")),
-                runId,
-                SparkSettings.from(root.at("spark")),
-                merged.withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+        PlainName.of(root, "run.id", runId);
+        return runId;
     }
 
     private static List<String> definedModels(Config merged) {

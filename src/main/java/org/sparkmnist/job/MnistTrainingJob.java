@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -11,17 +12,19 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.nativebuild.NativeBuild;
+import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.output.ModelReport;
-import org.sparkmnist.output.RunCheckpoints;
-import org.sparkmnist.output.RunDirectory;
-import org.sparkmnist.output.RunLock;
+import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunKind;
+import org.sparkmnist.output.RunManifest;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.output.SummaryJson;
 import org.sparkmnist.training.DistributedTrainer;
 import org.sparkmnist.training.StagedSplit;
@@ -46,6 +49,8 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) {
+        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
+        MaskedConsole.install(Arrays.asList(args), System.getenv());
         System.exit(execute(Arrays.asList(args)));
     }
 
@@ -53,7 +58,10 @@ public final class MnistTrainingJob {
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
+            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
             QuietLogging.apply(settings.spark().logLevel());
+            // A model too large for the JVMs that would train it should cost a second, not a cluster slot and an OutOfMemoryError.
+            MemoryBudget.check(settings, new SparkConf(), Runtime.getRuntime().maxMemory());
             // Before anything loads ND4J: the native build must fit this machine's CPU.
             NativeBuild.prepareThisJvm();
             new MnistTrainingJob(settings).run();
@@ -68,37 +76,34 @@ public final class MnistTrainingJob {
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
 
-        // One driver per run.id at a time: held until the run is committed or abandoned.
-        try (RunLock lock = RunLock.acquire(settings.output().dir(), settings.runId(), hadoop)) {
-            RunDirectory.removeDeadAttempts(settings.output().dir(), settings.runId(), hadoop);
-            RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
-            RunCheckpoints checkpoints = RunCheckpoints.of(settings.output().dir(), settings.runId(), hadoop);
+        // One driver per run.id; the store also finishes or rolls back a commit an earlier driver was stopped in.
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), RunKind.TRAINING, settings.output().lockLease(), hadoop)) {
+            // Only a run this job committed may be replaced: anything else at the run's path stops the job here.
+            RunManifest.Existing existing = store.checkReplaceable(settings.output().overwrite());
+            ResumableTraining training = new ResumableTraining(settings, store.checkpoints(), DataFingerprint.of(data, hadoop));
+            if (settings.output().resume() && existing.manifest().map(m -> m.identity().equals(training.runIdentity())).orElse(false)) {
+                LOG.info("run {} is already committed at {} with the same config and data: output.mode=resume has nothing to do",
+                        settings.runId(), existing.path());
+                return;
+            }
+            training.prepare();
+            RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
-                ResumableTraining training = new ResumableTraining(settings, checkpoints);
-                if (settings.output().resume()) {
-                    training.checkCheckpointsMatchConfig();
-                } else if (checkpoints.exists()) {
-                    LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}", settings.output().mode().configName(),
-                            settings.runId());
-                    checkpoints.discard();
-                }
-                trainAndWrite(data, split, run, training);
-                // Checkpoints outlive failures, so that a rerun can resume; a committed run needs them no more.
-                checkpoints.discard();
+                trainAndWrite(data, split, attempt, training);
+                attempt.commit(training.runIdentity());
             } catch (Throwable failure) {
-                run.abandon();
+                attempt.abandon();
                 throw failure;
             }
         }
     }
 
-    private void trainAndWrite(MnistData data, MnistSplit split, RunDirectory run, ResumableTraining training) throws Exception {
+    private void trainAndWrite(MnistData data, MnistSplit split, RunAttempt run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
-            StagedSplit staged = new SplitStager(spark, settings.data().classes(), settings.data().normalize(),
-                    settings.train().batchSize()).stage(data, split, run);
-            DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), settings.data().classes(),
-                    settings.data().normalize());
+            Encoding encoding = Encoding.of(settings.data());
+            StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split, run);
+            DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
             List<ModelReport> reports = new ArrayList<>();
@@ -115,7 +120,6 @@ public final class MnistTrainingJob {
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
             run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
-            run.commit();
         }
     }
 }

@@ -5,11 +5,12 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MinibatchStager;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.data.StagingPlan;
-import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.output.RunAttempt;
 import org.sparkmnist.training.StagedSplit;
 
 /**
@@ -24,12 +25,12 @@ final class SplitStager {
     private final MinibatchStager stager;
     private final int batchSize;
 
-    SplitStager(JavaSparkContext spark, int classes, boolean normalize, int batchSize) {
-        this.stager = new MinibatchStager(spark, classes, normalize);
+    SplitStager(JavaSparkContext spark, Encoding encoding, int batchSize) {
+        this.stager = new MinibatchStager(spark, encoding);
         this.batchSize = batchSize;
     }
 
-    StagedSplit stage(MnistData data, MnistSplit split, RunDirectory run) throws IOException {
+    StagedSplit stage(MnistData data, MnistSplit split, RunAttempt run) throws IOException {
         long start = System.nanoTime();
         StagingPlan plan = StagingPlan.of(split, data.trainLabels(), batchSize);
         List<String> files = stager.stage(data.trainImages(), plan, run.scratch("train"), run.scratch("validation"));

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.sparkmnist.job.MnistTrainingJob;
 
@@ -30,12 +32,17 @@ public final class JobRuns {
     }
 
     /** {@code MnistTrainingJob.execute(args)} in this JVM, with stderr captured (and still shown). */
-    public static synchronized Result inProcess(List<String> args) {
+    public static Result inProcess(List<String> args) {
+        return inProcess(MnistTrainingJob::execute, args);
+    }
+
+    /** A job's {@code execute(args)} (training's or scoring's) in this JVM, with stderr captured (and still shown). */
+    public static synchronized Result inProcess(ToIntFunction<List<String>> job, List<String> args) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (PrintStream tee = new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8)) {
             System.setErr(tee);
-            int exit = MnistTrainingJob.execute(args);
+            int exit = job.applyAsInt(args);
             return new Result(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(original);
@@ -52,19 +59,32 @@ public final class JobRuns {
 
     /** {@code mainClass} of this JVM's classpath in a JVM of its own, as {@link #start} starts the job. */
     public static Process startMain(String mainClass, List<String> args, Path log) throws IOException {
+        return startMain(List.of(), Map.of(), List.of(), mainClass, args, log);
+    }
+
+    /**
+     * As {@link #startMain(String, List, Path)}, with more JVM options (system properties, as spark-submit's
+     * --conf sets them), environment variables, and classpath entries put before this JVM's.
+     */
+    public static Process startMain(List<String> jvmOptions, Map<String, String> env, List<Path> classpathFirst, String mainClass,
+                                    List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         try (Stream<String> flags = Files.lines(Scripts.REPO.resolve("submit/java17-flags"))) {
             flags.filter(f -> !f.isBlank()).forEach(command::add);
         }
+        command.addAll(jvmOptions);
+        List<String> classpath = new ArrayList<>(classpathFirst.stream().map(Path::toString).toList());
+        classpath.add(System.getProperty("java.class.path"));
         command.addAll(List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache"),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+                "-cp", String.join(java.io.File.pathSeparator, classpath), mainClass));
         command.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("OMP_NUM_THREADS", "1");
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().putAll(env);
         return builder.start();
     }
 

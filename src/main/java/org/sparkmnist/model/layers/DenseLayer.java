@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -61,16 +60,13 @@ public class DenseLayer extends FeedForwardLayer {
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType outputType = getOutputType(-1, inputType);
         long params = initializer().numParams(this);
-        long perExample = 0;
-        if (getIDropout() != null) {
-            perExample += inputType.arrayElementsPerExample();      // the dropped-out copy of the input
-        }
-        // Training keeps the pre-activation beside the activation until backprop, then the input gradient.
-        perExample += 2 * outputType.arrayElementsPerExample() + inputType.arrayElementsPerExample();
+        // Working memory as DL4J's dense layer reports it: the layer's output, and a dropped-out copy of its input.
+        long working = outputType.arrayElementsPerExample() + (getIDropout() != null ? inputType.arrayElementsPerExample() : 0);
         return new LayerMemoryReport.Builder(layerName, DenseLayer.class, inputType, outputType)
                 .standardMemory(params, getIUpdater().stateSize(params))
-                .workingMemory(0, 0, 0, perExample)
-                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .workingMemory(0, 0, 0, working)
+                // Kept from the forward pass to backprop, whatever DL4J's cache mode: the pre-activation.
+                .cacheMemory(0, outputType.arrayElementsPerExample())
                 .build();
     }
 
