@@ -42,24 +42,25 @@ public final class NativeBuild {
     private NativeBuild() {
     }
 
-    /** The system properties a JVM on this machine should start with: the build for this CPU, and no statm reads. */
+    /**
+     * The system properties a JVM started on this machine should be given for ND4J to load the build that
+     * fits this CPU (as {@code -Dkey=value}). Executors on other hosts must decide on their own CPU:
+     * {@link NativeBuildPlugin} does that.
+     */
     public static Map<String, String> detect() {
         return systemProperties(CpuFlags.ofThisMachine());
     }
 
-    /** The system properties a JVM on a CPU with {@code cpu}'s flags should start with. */
+    /** The system properties a JVM on a CPU with {@code cpu}'s flags should be given. */
     public static Map<String, String> systemProperties(CpuFlags cpu) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put(PLATFORM_EXTENSION, cpu.runsAvx512Build() ? AVX512 : GENERIC);
-        properties.put(MAX_PHYSICAL_BYTES, "0");
-        return properties;
+        return Map.of(PLATFORM_EXTENSION, cpu.runsAvx512Build() ? AVX512 : GENERIC);
     }
 
     /**
      * Makes this JVM load the build that fits its CPU, loads ND4J, logs which build runs and turns off
-     * ND4J's per-op workspace checks. Call it before anything touches ND4J or JavaCPP: JavaCPP reads these
-     * properties once, when it first loads. Properties already set (on the command line, by spark-submit.sh)
-     * win over the detected ones. Calling it again does nothing more.
+     * ND4J's per-op workspace checks and, unless a limit was set, JavaCPP's statm reads. Call it before
+     * anything touches ND4J or JavaCPP: JavaCPP reads these properties once, when it first loads. Properties
+     * already set (on the command line, by spark-submit.sh) win. Calling it again does nothing more.
      */
     public static void prepareThisJvm() {
         prepare(CpuFlags.ofThisMachine());
@@ -70,7 +71,9 @@ public final class NativeBuild {
             return;
         }
         boolean chosenHere = System.getProperty(PLATFORM_EXTENSION) == null;
-        systemProperties(cpu).forEach((key, value) -> {
+        Map<String, String> properties = new LinkedHashMap<>(systemProperties(cpu));
+        properties.put(MAX_PHYSICAL_BYTES, "0");
+        properties.forEach((key, value) -> {
             if (System.getProperty(key) == null) {
                 System.setProperty(key, value);
             }
