@@ -45,7 +45,9 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(Arrays.asList(args)));
+        // JavaCPP reads its limits once, when ND4J first loads: before anything else runs.
+        int exit = JobExit.run(NativeRuntime::configureThisJvm);
+        System.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)));
     }
 
     /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */

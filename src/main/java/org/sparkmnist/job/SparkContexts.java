@@ -41,6 +41,8 @@ final class SparkContexts {
                 .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
+        // Before the context starts: executors are launched (and on YARN sized) from this conf.
+        NativeRuntime.configureExecutors(conf, System.getProperties());
         if (conf.get("spark.master").startsWith("local")) {
             // An embedded run serves nobody else: keep the driver's RPC and block manager ports off the network.
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
