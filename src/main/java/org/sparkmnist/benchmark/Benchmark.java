@@ -104,7 +104,7 @@ public final class Benchmark {
         List<String> command = new ArrayList<>(Jvm.command(SingleJvmBaseline.class));
         command.addAll(List.of("--result", result.toString(), "models=[" + MODEL + "]"));
         command.addAll(options.jobArgs());
-        Map<String, String> environment = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(Jvm.environment());
         // The baseline is the single-machine alternative at its best: all cores for ND4J, unless told otherwise.
         environment.put("OMP_NUM_THREADS", System.getenv("BASELINE_OMP_NUM_THREADS"));
         MeasuredProcess.Outcome outcome = measure("(a) single JVM", command, environment, "baseline");

@@ -59,8 +59,6 @@ final class NativeRuntime {
     /** An executor's cache, relative to its working directory: always writable, filled once per executor. */
     static final String EXECUTOR_CACHE_DIR = "javacpp-cache";
 
-    private static final Pattern LOOPBACK_MASTER = Pattern.compile("spark://(127\\.0\\.0\\.1|localhost):\\d+");
-
     private NativeRuntime() {
     }
 
@@ -168,8 +166,7 @@ final class NativeRuntime {
      */
     private static String executorCacheDir(String master, Properties driverProperties) {
         String driverCache = driverProperties.getProperty(CACHE_DIR);
-        boolean sameMachine = master.startsWith("local") || LOOPBACK_MASTER.matcher(master).matches();
-        return sameMachine && driverCache != null && !driverCache.isBlank() && !driverCache.contains(" ") ? driverCache : EXECUTOR_CACHE_DIR;
+        return SparkContexts.onThisMachine(master) && driverCache != null && !driverCache.isBlank() && !driverCache.contains(" ") ? driverCache : EXECUTOR_CACHE_DIR;
     }
 
     /**

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,8 +21,6 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.job.MnistTrainingJob;
+import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 
@@ -57,7 +55,7 @@ class HdfsIT {
     @BeforeAll
     void trainOneEpochFromAndToHdfs() throws Exception {
         List<java.nio.file.Path> mnist = MnistFiles.files();
-        hdfs = startHdfs(new File("target/it-hdfs").getAbsoluteFile());
+        hdfs = MiniHdfs.start(new File("target/it-hdfs").getAbsoluteFile());
         fs = hdfs.getFileSystem();
         root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
         for (java.nio.file.Path file : mnist) {
@@ -85,24 +83,6 @@ class HdfsIT {
         if (hdfs != null) {
             hdfs.shutdown(true);
         }
-    }
-
-    /** One NameNode and one DataNode whose every socket (RPC, data transfer, HTTP) is on 127.0.0.1. */
-    private static MiniDFSCluster startHdfs(File baseDir) throws IOException {
-        // The NameNode's and DataNode's own chatter (and their shutdown) is not what this test is about.
-        Configurator.setLevel("org.apache.hadoop", Level.ERROR);
-        Configurator.setLevel("org.apache.hadoop.hdfs.server", Level.OFF);
-        FileUtils.deleteDirectory(baseDir);
-        Configuration conf = new Configuration();
-        conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, baseDir.getPath());
-        conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-        conf.set("dfs.namenode.https-address", "127.0.0.1:0");
-        conf.set("dfs.datanode.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-        conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-        MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).checkDataNodeAddrConfig(true).build();
-        cluster.waitActive();
-        return cluster;
     }
 
     @Test

@@ -43,8 +43,8 @@ public final class JobRuns {
     }
 
     /**
-     * The job in a JVM of its own, started the way submit/run-local.sh starts it (its Java 17 flags,
-     * one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
+     * The job in a JVM of its own, started through submit/java.sh as submit/run-local.sh starts it
+     * (one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
      */
     public static Process start(List<String> args, Path log) throws IOException {
         return startMain(MnistTrainingJob.class.getName(), args, log);
@@ -52,19 +52,13 @@ public final class JobRuns {
 
     /** {@code mainClass} of this JVM's classpath in a JVM of its own, as {@link #start} starts the job. */
     public static Process startMain(String mainClass, List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        try (Stream<String> flags = Files.lines(Scripts.REPO.resolve("submit/java17-flags"))) {
-            flags.filter(f -> !f.isBlank()).forEach(command::add);
-        }
-        command.addAll(List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache"),
-                "-cp", System.getProperty("java.class.path"), mainClass));
+        List<String> command = new ArrayList<>(List.of("submit/java.sh", "-Xmx3g", mainClass));
         command.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         builder.environment().put("OMP_NUM_THREADS", "1");
-        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         return builder.start();
     }
 

@@ -1,0 +1,253 @@
+package org.sparkmnist.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.testing.IsolatedCluster;
+import org.sparkmnist.testing.MnistFiles;
+import org.sparkmnist.testing.Scripts;
+
+/**
+ * The DAG in a real Airflow: the pinned Airflow and Spark provider of submit/python-env.sh airflow,
+ * a throwaway AIRFLOW_HOME with its SQLite metadata database under target/, the Spark connection
+ * (local[2], driver on the Airflow worker) and the spark_mnist Variable set with Airflow's own CLI,
+ * and {@code airflow dags test spark_mnist <date>}, which runs the task in-process: its
+ * SparkSubmitOperator runs a real spark-submit (pyspark's Spark) of the cluster jar. A short run:
+ * the softmax model, one epoch, a 5,000/1,000 split.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AirflowIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path WORK = Scripts.REPO.resolve("target/it-airflow");
+    private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
+    private static final String DATE = "2026-03-01";
+    /** run.id is the logical date, as the DAG formats it. */
+    private static final String RUN_ID = "20260301T000000";
+    private static final String RUN_CONF = "{\"epochs\": 1, \"models\": \"[softmax]\"}";
+
+    private final Map<String, String> env = new HashMap<>();
+    private final Map<String, Long> seconds = new LinkedHashMap<>();
+    private Path output;
+    private Path airflowCommand;
+    private Map<String, Object> goodVariable;
+
+    private DagRun first;
+    private DagRun rerun;
+    private DagRun badVariable;
+    private DagRun badConfig;
+    private boolean staleFileSurvived;
+
+    /** One {@code airflow dags test}: the CLI's output, the train task's state and log. */
+    private record DagRun(Scripts.Result cli, String taskState, String taskLog) {
+
+        String lastLogLine() {
+            List<String> lines = taskLog.lines().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    @BeforeAll
+    void runTheDag() throws IOException {
+        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
+        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        IsolatedCluster.deleteRecursively(WORK);
+        Path home = Files.createDirectories(WORK.resolve("airflow-home"));
+        Path dags = Files.createDirectories(home.resolve("dags"));
+        // Installed as the README says: the DAG file copied into the dags folder.
+        Files.copy(Scripts.REPO.resolve("submit/airflow/spark_mnist_dag.py"), dags.resolve("spark_mnist_dag.py"));
+        output = WORK.resolve("runs");
+
+        long t0 = System.nanoTime();
+        Path venv = Path.of(lastLine(run("python-env", List.of("submit/python-env.sh", "airflow"))));
+        Path sparkHome = Path.of(lastLine(run("spark-home", List.of("submit/spark-home.sh"))));
+        airflowCommand = venv.resolve("bin/airflow");
+        seconds.put("install (or check) Airflow and Spark", (System.nanoTime() - t0) / 1_000_000_000);
+
+        env.put("AIRFLOW_HOME", home.toString());
+        env.put("AIRFLOW__CORE__DAGS_FOLDER", dags.toString());
+        env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
+        env.put("SPARK_HOME", sparkHome.toString());
+        // The provider runs "spark-submit" from PATH.
+        env.put("PATH", sparkHome.resolve("bin") + ":" + venv.resolve("bin") + ":" + System.getenv("PATH"));
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+
+        long t1 = System.nanoTime();
+        assertOk(airflow("db-migrate", "db", "migrate"));
+        assertOk(airflow("connection", "connections", "add", "spark_mnist_local", "--conn-type", "spark", "--conn-host", "local[2]",
+                "--conn-extra", "{\"deploy-mode\": \"client\"}"));
+        seconds.put("airflow db migrate + connection", (System.nanoTime() - t1) / 1_000_000_000);
+
+        goodVariable = new LinkedHashMap<>();
+        goodVariable.put("conn_id", "spark_mnist_local");
+        goodVariable.put("deploy_mode", "client");
+        goodVariable.put("jar", jar.toString());
+        goodVariable.put("data_dir", MnistFiles.directory().toString());
+        goodVariable.put("output_dir", output.toString());
+        goodVariable.put("executor_memory", "1g");
+        goodVariable.put("executor_cores", 1);
+        goodVariable.put("num_executors", 1);
+        goodVariable.put("driver_memory", "2g");
+        // The driver (on this machine, in client mode) unpacks ND4J's native libraries into the build's cache and logs
+        // through the project's log4j2 file, as every JVM of the project does.
+        goodVariable.put("conf", Map.of("spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache")
+                + " -Dlog4j2.configurationFile=" + Scripts.REPO.resolve("src/main/resources/log4j2.properties")));
+        goodVariable.put("overrides", Map.of("split.train", 5000, "split.validation", 1000));
+
+        setVariable(goodVariable);
+        first = dagsTest("first");
+        Path stale = output.resolve(RUN_ID).resolve("left-by-an-earlier-run.txt");
+        if (Files.isDirectory(stale.getParent())) {
+            Files.writeString(stale, "this file is not part of the run");
+        }
+        rerun = dagsTest("rerun");
+        staleFileSurvived = Files.exists(stale);
+
+        Map<String, Object> unknownKey = new LinkedHashMap<>(goodVariable);
+        unknownKey.put("executor_memroy", "1g");
+        setVariable(unknownKey);
+        badVariable = dagsTest("bad-variable");
+
+        Map<String, Object> badJobConfig = new LinkedHashMap<>(goodVariable);
+        badJobConfig.put("overrides", Map.of("train.epoch", 1));
+        setVariable(badJobConfig);
+        badConfig = dagsTest("bad-config");
+
+        System.out.println("AirflowIT: " + seconds);
+        System.out.println("AirflowIT: the first run's task log ends with:\n" + tail(first.taskLog(), 8));
+    }
+
+    @Test
+    void theTaskSucceedsAndCommitsTheRunUnderItsLogicalDate() throws IOException {
+        assertEquals("success", first.taskState(), "train task; dags test said:\n" + first.cli().tail(40));
+        Path run = output.resolve(RUN_ID);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals(RUN_ID, summary.path("run_id").asText(RUN_ID));
+        assertEquals(1, summary.at("/models/softmax/epochs").asInt());
+        double accuracy = summary.at("/models/softmax/test_accuracy").asDouble();
+        // One epoch on 5,000 examples.
+        assertTrue(accuracy >= 0.80, "softmax test accuracy " + accuracy);
+        assertEquals("local[2]", summary.at("/environment/spark_master").asText());
+    }
+
+    @Test
+    void runningTheSameLogicalDateAgainReplacesThatRunWhole() throws IOException {
+        assertEquals("success", rerun.taskState(), "train task of the rerun; dags test said:\n" + rerun.cli().tail(40));
+        assertFalse(staleFileSurvived, "a file in the first run's directory survived the rerun: the run was not replaced whole");
+        assertTrue(Files.isRegularFile(output.resolve(RUN_ID).resolve("_SUCCESS")));
+        List<String> runs;
+        try (Stream<Path> dirs = Files.list(output)) {
+            runs = dirs.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of(RUN_ID), runs, "only the one run under " + output);
+    }
+
+    @Test
+    void aBadVariableFailsTheTaskAndTheLogSaysWhy() {
+        assertEquals("failed", badVariable.taskState(), "train task with a bad Variable");
+        String last = badVariable.lastLogLine();
+        assertTrue(last.contains("spark_mnist Variable: unknown keys ['executor_memroy']"), "last line of the task log: " + last);
+    }
+
+    @Test
+    void aBadConfigFailsTheTaskAndTheLogSaysWhy() {
+        assertEquals("failed", badConfig.taskState(), "train task with a bad job config");
+        String last = badConfig.lastLogLine();
+        assertTrue(last.contains("unknown config key train.epoch") && last.contains("did you mean train.epochs?"),
+                "last line of the task log: " + last);
+    }
+
+    private void setVariable(Map<String, Object> value) throws IOException {
+        assertOk(airflow("variable", "variables", "set", "spark_mnist", JSON.writeValueAsString(value)));
+    }
+
+    /** {@code airflow dags test} for the one logical date, then the task's state and log as Airflow recorded them. */
+    private DagRun dagsTest(String name) throws IOException {
+        long start = System.nanoTime();
+        Scripts.Result cli = airflow("dags-test-" + name, "dags", "test", "spark_mnist", DATE, "--conf", RUN_CONF);
+        seconds.put("dags test " + name, (System.nanoTime() - start) / 1_000_000_000);
+        return new DagRun(cli, taskState(), taskLog());
+    }
+
+    private String taskState() throws IOException {
+        Scripts.Result runs = airflow("list-runs", "dags", "list-runs", "spark_mnist", "--output", "json");
+        assertOk(runs);
+        String runId = null;
+        for (JsonNode run : JSON.readTree(jsonPart(runs.output()))) {
+            if (run.path("logical_date").asText().startsWith(DATE)) {
+                runId = run.path("run_id").asText();
+            }
+        }
+        assertTrue(runId != null, "no dag run of " + DATE + ":\n" + runs.output());
+        Scripts.Result states = airflow("task-states", "tasks", "states-for-dag-run", "spark_mnist", runId, "--output", "json");
+        assertOk(states);
+        for (JsonNode task : JSON.readTree(jsonPart(states.output()))) {
+            if (task.path("task_id").asText().equals("train")) {
+                return task.path("state").asText();
+            }
+        }
+        return "none";
+    }
+
+    /** The train task's log file of the latest attempt, as Airflow wrote it under AIRFLOW_HOME/logs. */
+    private String taskLog() throws IOException {
+        Path logs = Path.of(env.get("AIRFLOW_HOME")).resolve("logs");
+        if (!Files.isDirectory(logs)) {
+            return "";
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(logs)) {
+            walk.filter(f -> f.toString().contains("task_id=train") && Files.isRegularFile(f)).forEach(files::add);
+        }
+        files.sort((a, b) -> Long.compare(a.toFile().lastModified(), b.toFile().lastModified()));
+        return files.isEmpty() ? "" : Files.readString(files.get(files.size() - 1));
+    }
+
+    /** The JSON the CLI printed, without the warnings some commands print before it. */
+    private static String jsonPart(String output) {
+        int at = output.indexOf('[');
+        return at < 0 ? "[]" : output.substring(at);
+    }
+
+    private Scripts.Result airflow(String step, String... args) {
+        List<String> command = new ArrayList<>(List.of(airflowCommand.toString()));
+        command.addAll(List.of(args));
+        return Scripts.run(command, env, LOGS.resolve("airflow-" + step + ".log"), Duration.ofMinutes(15));
+    }
+
+    private static Scripts.Result run(String step, List<String> command) {
+        Scripts.Result result = Scripts.run(command, Map.of(), LOGS.resolve("airflow-" + step + ".log"), Duration.ofMinutes(20));
+        assertOk(result);
+        return result;
+    }
+
+    private static void assertOk(Scripts.Result result) {
+        assertEquals(0, result.exitCode(), result.tail(40));
+    }
+
+    private static String lastLine(Scripts.Result result) {
+        return result.tail(1).strip();
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
