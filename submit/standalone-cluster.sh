@@ -55,7 +55,7 @@ alive_workers() {
 }
 
 stop() {
-  local file name pid pids=()
+  local file name pid pids=() daemons=0
   for file in $(pid_files); do
     name=$(basename "$file" .pid)
     name=${name#spark-spark-mnist-}
@@ -64,6 +64,7 @@ stop() {
     pids+=("$pid" $(pgrep -P "$pid" || true))
     "$SPARK_HOME/sbin/spark-daemon.sh" stop "${name%-*}" "${name##*-}" >&2 || true
     rm -f "$file"
+    daemons=$((daemons + 1))
   done
   local deadline=$((SECONDS + ${STOP_TIMEOUT:-30}))
   for pid in "${pids[@]}"; do
@@ -77,7 +78,7 @@ stop() {
       sleep 0.2
     done
   done
-  say "stopped ${#pids[@]} JVM(s)"
+  say "stopped $daemons daemon(s) and $((${#pids[@]} - daemons)) process(es) they had started"
 }
 
 start() {
