@@ -28,9 +28,9 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
-from airflow.exceptions import AirflowException
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 from airflow.sdk import DAG, Param, Variable
+from airflow.sdk.exceptions import AirflowException, AirflowFailException
 
 MAIN_CLASS = "org.sparkmnist.job.MnistTrainingJob"
 VARIABLE = "spark_mnist"
@@ -97,10 +97,14 @@ def job_arguments(settings: dict[str, Any], run_id: str, params: dict[str, Any])
 
 class SparkMnistSubmitOperator(SparkSubmitOperator):
     """SparkSubmitOperator that takes its settings from the Variable when the task runs, and fails
-    with the job's own one-line reason (the last line spark-submit printed) as its message."""
+    with the job's own one-line reason (the last line spark-submit printed) as its message; without
+    retries when a retry would fail the same way (a bad Variable, the job's exit code 2)."""
 
     def execute(self, context: Any) -> Any:
-        settings = site_settings(Variable.get(VARIABLE, default={}, deserialize_json=True))
+        try:
+            settings = site_settings(Variable.get(VARIABLE, default={}, deserialize_json=True))
+        except ValueError as e:
+            raise AirflowFailException(str(e)) from None
         # The logical date, not the wall clock: a rerun of the same interval replaces its run.
         logical_date = context.get("logical_date") or context["dag_run"].run_after
         run_id = logical_date.strftime("%Y%m%dT%H%M%S")
@@ -121,7 +125,10 @@ class SparkMnistSubmitOperator(SparkSubmitOperator):
         except AirflowException as failure:
             printed = [line for line in getattr(self._hook, "_last_submit_log_lines", []) if line.strip()]
             reason = printed[-1] if printed else str(failure).splitlines()[0]
-            raise AirflowException(f"spark-mnist run {run_id} failed: {reason}") from None
+            exit_code = getattr(getattr(self._hook, "_submit_sp", None), "returncode", None)
+            # The job's exit code 2 is bad input or config, which a retry would meet again.
+            kind = AirflowFailException if exit_code == 2 else AirflowException
+            raise kind(f"spark-mnist run {run_id} failed (exit code {exit_code}): {reason}") from None
 
 
 with DAG(
