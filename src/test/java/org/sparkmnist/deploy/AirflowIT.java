@@ -139,7 +139,7 @@ class AirflowIT {
         Path run = output.resolve(RUN_ID);
         assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
-        assertEquals(RUN_ID, summary.path("run_id").asText(RUN_ID));
+        assertEquals(RUN_ID, summary.path("run_id").asText());
         assertEquals(1, summary.at("/models/softmax/epochs").asInt());
         double accuracy = summary.at("/models/softmax/test_accuracy").asDouble();
         // One epoch on 5,000 examples.
