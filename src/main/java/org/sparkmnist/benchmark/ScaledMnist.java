@@ -2,7 +2,6 @@ package org.sparkmnist.benchmark;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,13 +13,15 @@ import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.data.IdxHeader;
 import org.sparkmnist.data.IdxImageFile;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.data.IdxWriter;
 import org.sparkmnist.job.JobExit;
 
 /**
- * Writes k x MNIST, the data of the scaling benchmark (issue 4): MNIST's training set followed by
+ * Writes k x MNIST, the data of the benchmark's data-size table: MNIST's training set followed by
  * k-1 copies of it, each shifted by one or two pixels ({@link PixelShift#COPIES} gives the order:
  * right, left, down, up, the four diagonals, by one pixel then by two), with the labels copied
  * alongside. The test files are copied unchanged, so test accuracy stays comparable across sizes.
@@ -47,8 +48,6 @@ public final class ScaledMnist {
     static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
     static final List<String> TEST_FILES = List.of("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
-    private static final int IMAGES_MAGIC = 0x00000803;
-    private static final int LABELS_MAGIC = 0x00000801;
 
     static final String USAGE = """
             usage: ScaledMnist --copies K --from DIR --to DIR [--overwrite]
@@ -171,7 +170,7 @@ public final class ScaledMnist {
             fs.delete(temporary, true);
         }
         LOG.info("wrote {} x {} training images ({} MB) and the test files to {} in {}s", copies, images.count(),
-                (IdxImageFile.HEADER_BYTES + images.pixelBytes() * copies) >> 20, target,
+                (images.header().headerBytes() + images.pixelBytes() * copies) >> 20, target,
                 String.format("%.1f", (System.nanoTime() - start) / 1e9));
     }
 
@@ -180,11 +179,8 @@ public final class ScaledMnist {
         int width = images.pixelsPerImage();
         byte[] source = new byte[width];
         byte[] shifted = new byte[width];
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs.create(file, true), 1 << 16))) {
-            out.writeInt(IMAGES_MAGIC);
-            out.writeInt(images.count() * copies);
-            out.writeInt(images.rows());
-            out.writeInt(images.cols());
+        IdxHeader header = IdxHeader.images(images.count() * copies, images.rows(), images.cols());
+        try (IdxWriter out = IdxWriter.open(new BufferedOutputStream(fs.create(file, true), 1 << 16), header)) {
             for (PixelShift shift : PixelShift.COPIES.subList(0, copies)) {
                 try (DataInputStream in = new DataInputStream(images.openAt(0, hadoop))) {
                     for (int i = 0; i < images.count(); i++) {
@@ -199,9 +195,8 @@ public final class ScaledMnist {
     }
 
     private static void writeLabels(FileSystem fs, Path file, IdxLabels labels, int copies) throws IOException {
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fs.create(file, true), 1 << 16))) {
-            out.writeInt(LABELS_MAGIC);
-            out.writeInt(labels.count() * copies);
+        try (IdxWriter out = IdxWriter.open(new BufferedOutputStream(fs.create(file, true), 1 << 16),
+                IdxHeader.labels(labels.count() * copies))) {
             for (int copy = 0; copy < copies; copy++) {
                 out.write(labels.labels());
             }

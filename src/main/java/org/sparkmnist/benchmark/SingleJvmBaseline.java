@@ -18,7 +18,7 @@ import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
@@ -70,11 +70,12 @@ public final class SingleJvmBaseline {
         IdxLabels labels = reader.readLabels(reader.locate(data.dir(), data.trainLabels()), data.classes());
         MnistSplit split = MnistSplit.of(images.count(), settings.split());
         int batch = settings.train().batchSize();
-        List<DataSet> train = minibatches(images, labels, split.train(), batch, data);
-        List<DataSet> validation = minibatches(images, labels, split.validation(), batch, data);
-        DataSet test = ExampleEncoder.encodeAll(
+        Encoding encoding = Encoding.of(data);
+        List<DataSet> train = minibatches(images, labels, split.train(), batch, encoding);
+        List<DataSet> validation = minibatches(images, labels, split.validation(), batch, encoding);
+        DataSet test = encoding.encodeAll(
                 reader.readImages(reader.locate(data.dir(), data.testImages()), data.rows(), data.cols()),
-                reader.readLabels(reader.locate(data.dir(), data.testLabels()), data.classes()), data.classes(), data.normalize());
+                reader.readLabels(reader.locate(data.dir(), data.testLabels()), data.classes()));
 
         ModelSpec spec = settings.models().get(0);
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(spec, data.pixels(), data.classes()));
@@ -119,12 +120,12 @@ public final class SingleJvmBaseline {
     }
 
     /** The split's examples in the order the job stages them: minibatch i holds examples [i*batch, (i+1)*batch). */
-    private static List<DataSet> minibatches(IdxImages images, IdxLabels labels, int[] indices, int batch, DataSettings data) {
+    private static List<DataSet> minibatches(IdxImages images, IdxLabels labels, int[] indices, int batch, Encoding encoding) {
         List<DataSet> batches = new ArrayList<>();
         for (int from = 0; from < indices.length; from += batch) {
             int to = Math.min(indices.length, from + batch);
-            batches.add(ExampleEncoder.encode(images.gather(indices, from, to), labels.gather(indices, from, to), to - from,
-                    images.pixelsPerImage(), data.classes(), data.normalize()));
+            batches.add(encoding.encode(images.gather(indices, from, to), labels.gather(indices, from, to), to - from,
+                    images.pixelsPerImage()));
         }
         return batches;
     }

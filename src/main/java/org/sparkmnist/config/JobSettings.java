@@ -28,11 +28,6 @@ public record JobSettings(
         return SecretMasking.mask(effective).root().render(ConfigRenderOptions.concise().setFormatted(true));
     }
 
-    /** The merged config as HOCON without comments, for logs and for re-running the same setup, secrets masked. */
-    public String effectiveHocon() {
-        return SecretMasking.mask(effective).root().render(ConfigRenderOptions.defaults().setOriginComments(false).setComments(false));
-    }
-
     /**
      * Keys that may change between a checkpoint and its resumption: where the data lives, and how
      * many workers run, which follows the cluster a rerun happens to get.

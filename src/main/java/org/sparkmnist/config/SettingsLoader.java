@@ -151,6 +151,12 @@ public final class SettingsLoader {
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
             models.add(ModelSpecs.from(name, root.atWithFallback("model." + name, "model.defaults")));
         }
+        SplitSettings split = SplitSettings.from(root.at("split"));
+        TrainSettings train = TrainSettings.from(root.at("train"));
+        // Staging would quietly cut the training set into one short minibatch: more likely a mistaken key than a wish.
+        root.check(train.batchSize() <= split.train(), "train.batch-size",
+                "must be at most split.train (" + split.train() + "): a minibatch cannot hold more examples than there are to train on; got "
+                        + train.batchSize());
         String runId = root.string("run.id");
         if (runId.isEmpty()) {
             runId = LocalDateTime.now().format(RUN_ID_CLOCK);
@@ -159,9 +165,9 @@ public final class SettingsLoader {
                 "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"" + runId + "\"");
         return new JobSettings(
                 data,
-                SplitSettings.from(root.at("split")),
+                split,
                 List.copyOf(models),
-                TrainSettings.from(root.at("train")),
+                train,
                 OutputSettings.from(root.at("output")),
                 runId,
                 SparkSettings.from(root.at("spark")),

@@ -18,18 +18,27 @@ import org.apache.hadoop.fs.Path;
  * @param source the name used in messages, as the user gave it
  * @param uri    the fully qualified URI, so that executors with another working directory open the same file
  */
-public record IdxImageFile(String source, String uri, int count, int rows, int cols, boolean gzipped) implements Serializable {
+public record IdxImageFile(String source, String uri, IdxHeader header, boolean gzipped) implements Serializable {
 
-    /** Bytes before the first pixel: magic, count, rows, cols. */
-    public static final int HEADER_BYTES = 16;
+    public int count() {
+        return header.count();
+    }
+
+    public int rows() {
+        return header.rows();
+    }
+
+    public int cols() {
+        return header.cols();
+    }
 
     public int pixelsPerImage() {
-        return rows * cols;
+        return header.exampleBytes();
     }
 
     /** Bytes of pixels the header declares. */
     public long pixelBytes() {
-        return (long) count * pixelsPerImage();
+        return header.bodyBytes();
     }
 
     /**
@@ -45,19 +54,18 @@ public record IdxImageFile(String source, String uri, int count, int rows, int c
             DataInputStream in = new DataInputStream(gzipped ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
                     : buffered);
             int magic = in.readInt();
-            int fileCount = in.readInt();
-            int fileRows = in.readInt();
-            int fileCols = in.readInt();
-            if (magic != IdxReader.IMAGES_MAGIC || fileCount != count || fileRows != rows || fileCols != cols) {
-                throw new IOException(source + " changed after it was checked: its header now declares " + fileCount + " images of "
-                        + fileRows + "x" + fileCols);
+            IdxHeader now = magic == header.kind().magic() ? IdxHeader.readSizes(header.kind(), in) : null;
+            if (!header.equals(now)) {
+                throw new IOException(source + " changed after it was checked: its header now "
+                        + (now == null ? String.format("starts with magic number 0x%08x", magic)
+                                : "declares " + now.count() + " images of " + now.rows() + "x" + now.cols()));
             }
             long skip = (long) first * pixelsPerImage();
             if (gzipped) {
                 in.skipNBytes(skip);
                 return in;
             }
-            raw.seek(HEADER_BYTES + skip);
+            raw.seek(header.headerBytes() + skip);
             return new BufferedInputStream(raw, 1 << 16);
         } catch (IOException | RuntimeException e) {
             raw.close();

@@ -17,8 +17,8 @@ public record IdxImages(String source, int count, int rows, int cols, byte[] pix
         return gathered;
     }
 
-    /** Pixel {@code p} of image {@code i} as 0..255. */
-    public int pixel(int i, int p) {
-        return pixels[i * pixelsPerImage() + p] & 0xFF;
+    /** The images {@code indices}, in that order. */
+    public IdxImages select(int[] indices) {
+        return new IdxImages(source, indices.length, rows, cols, gather(indices, 0, indices.length));
     }
 }

@@ -15,8 +15,4 @@ public record IdxLabels(String source, byte[] labels) {
         }
         return gathered;
     }
-
-    public int label(int i) {
-        return labels[i] & 0xFF;
-    }
 }

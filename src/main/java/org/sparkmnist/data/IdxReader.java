@@ -6,6 +6,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
@@ -21,9 +23,11 @@ import org.sparkmnist.BadInputException;
  */
 public final class IdxReader {
 
-    static final int IMAGES_MAGIC = 0x00000803;
-    static final int LABELS_MAGIC = 0x00000801;
     private static final int GZIP_MAGIC = 0x1f8b;
+    /** The largest byte array a JVM allocates. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    /** Where a gzipped body's buffer starts before it doubles: a megabyte, a hundredth of MNIST's training images. */
+    private static final int FIRST_GZIP_CHUNK = 1 << 20;
 
     private final Configuration hadoop;
 
@@ -47,18 +51,14 @@ public final class IdxReader {
             throw new BadInputException("data file " + plain + " not found, nor " + gzipped.getName() + dirState
                     + "; run submit/fetch-mnist.sh or set data.dir");
         } catch (IOException e) {
-            throw new BadInputException("data directory " + dir + " cannot be read: " + e.getMessage(), e);
+            throw cannotRead("data directory " + dir, e);
         }
     }
 
     public IdxImages readImages(Path file, int rows, int cols) {
-        return read(file, (in, gzipped) -> {
-            ImagesHeader header = readImagesHeader(file, in, rows, cols);
-            if (header.bytes() > Integer.MAX_VALUE - 8) {
-                throw bad(file, "declares " + header.count() + " images, more than one array can hold");
-            }
-            byte[] pixels = new byte[(int) header.bytes()];
-            readBody(file, in, pixels, header.what());
+        return read(file, (in, opened) -> {
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
+            byte[] pixels = readBody(file, in, opened, header);
             return new IdxImages(file.toString(), header.count(), header.rows(), header.cols(), pixels);
         });
     }
@@ -71,28 +71,25 @@ public final class IdxReader {
      * accept any image size.
      */
     public IdxImageFile checkImages(Path file, int rows, int cols) {
-        return read(file, (in, gzipped) -> {
-            ImagesHeader header = readImagesHeader(file, in, rows, cols);
-            FileSystem fs = file.getFileSystem(hadoop);
-            if (gzipped) {
-                skipBody(file, in, header.bytes(), header.what());
+        return read(file, (in, opened) -> {
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
+            if (opened.gzipped()) {
+                skipBody(file, in, header);
             } else {
-                checkBodyLength(file, fs.getFileStatus(file).getLen() - IdxImageFile.HEADER_BYTES, header.bytes(), header.what());
+                checkBodyLength(file, opened, header);
             }
-            return new IdxImageFile(file.toString(), fs.makeQualified(file).toString(), header.count(), header.rows(),
-                    header.cols(), gzipped);
+            return new IdxImageFile(file.toString(), opened.uri(), header, opened.gzipped());
         });
     }
 
     public IdxLabels readLabels(Path file, int classes) {
-        return read(file, (in, gzipped) -> {
-            expectMagic(file, in.readInt(), LABELS_MAGIC, "an idx1 label file");
-            int count = in.readInt();
+        return read(file, (in, opened) -> {
+            IdxHeader header = readHeader(file, in, IdxHeader.Kind.LABELS);
+            int count = header.count();
             if (count <= 0) {
                 throw bad(file, "declares " + count + " labels; expected at least one");
             }
-            byte[] labels = new byte[count];
-            readBody(file, in, labels, count + " labels");
+            byte[] labels = readBody(file, in, opened, header);
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;
                 if (label >= classes) {
@@ -103,22 +100,27 @@ public final class IdxReader {
         });
     }
 
-    private record ImagesHeader(int count, int rows, int cols) {
-
-        long bytes() {
-            return (long) count * rows * cols;
-        }
-
-        String what() {
-            return count + " images of " + rows + "x" + cols;
-        }
+    /** What the body holds, for messages: "60000 images of 28x28", "60000 labels". */
+    private static String what(IdxHeader header) {
+        return header.kind() == IdxHeader.Kind.IMAGES
+                ? header.count() + " images of " + header.rows() + "x" + header.cols()
+                : header.count() + " labels";
     }
 
-    private static ImagesHeader readImagesHeader(Path file, DataInputStream in, int rows, int cols) throws IOException {
-        expectMagic(file, in.readInt(), IMAGES_MAGIC, "an idx3 image file");
-        int count = in.readInt();
-        int fileRows = in.readInt();
-        int fileCols = in.readInt();
+    private static IdxHeader readHeader(Path file, DataInputStream in, IdxHeader.Kind kind) throws IOException {
+        int magic = in.readInt();
+        if (magic != kind.magic()) {
+            throw bad(file, String.format("starts with magic number 0x%08x; expected 0x%08x for %s", magic, kind.magic(),
+                    kind.description()));
+        }
+        return IdxHeader.readSizes(kind, in);
+    }
+
+    private static IdxHeader readImagesHeader(Path file, DataInputStream in, int rows, int cols) throws IOException {
+        IdxHeader header = readHeader(file, in, IdxHeader.Kind.IMAGES);
+        int count = header.count();
+        int fileRows = header.rows();
+        int fileCols = header.cols();
         if (count <= 0) {
             throw bad(file, "declares " + count + " images; expected at least one");
         }
@@ -129,20 +131,32 @@ public final class IdxReader {
         if (fileRows <= 0 || fileCols <= 0) {
             throw bad(file, "holds " + fileRows + "x" + fileCols + " images; expected a positive size");
         }
-        return new ImagesHeader(count, fileRows, fileCols);
+        return header;
+    }
+
+    /** What is known of an opened file without reading it: its qualified URI, whether it is gzipped, its length in bytes. */
+    private record Opened(String uri, boolean gzipped, long length) {
     }
 
     private interface Body<T> {
-        T read(DataInputStream in, boolean gzipped) throws IOException;
+        T read(DataInputStream in, Opened opened) throws IOException;
     }
 
     private <T> T read(Path file, Body<T> body) {
-        try (InputStream raw = file.getFileSystem(hadoop).open(file);
+        FileSystem fs;
+        long length;
+        try {
+            fs = file.getFileSystem(hadoop);
+            length = fs.getFileStatus(file).getLen();
+        } catch (IOException e) {
+            throw cannotRead("data file " + file, e);
+        }
+        try (InputStream raw = fs.open(file);
              BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
             boolean gzipped = isGzip(file, buffered);
             DataInputStream in = new DataInputStream(gzipped ? new GZIPInputStream(buffered, 1 << 16) : buffered);
             try {
-                return body.read(in, gzipped);
+                return body.read(in, new Opened(fs.makeQualified(file).toString(), gzipped, length));
             } catch (BadInputException e) {
                 throw gzipped ? gzipCorruptionBehind(file, in, e) : e;
             }
@@ -153,8 +167,19 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw bad(file, "is truncated inside its header (or the gzip stream ends early)");
         } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
+            throw cannotRead("data file " + file, e);
         }
+    }
+
+    /**
+     * Bad input (exit 2) when the failure is about the file, its directory or its bytes; otherwise
+     * a failure of the job (exit 1), so that a scheduler retries it (see {@link TransientFailures}).
+     */
+    private static RuntimeException cannotRead(String what, IOException e) {
+        if (TransientFailures.isTransient(e)) {
+            return new UncheckedIOException(what + " cannot be read now (a retry may succeed): " + e.getMessage(), e);
+        }
+        return new BadInputException(what + " cannot be read: " + e.getMessage(), e);
     }
 
     /**
@@ -186,43 +211,63 @@ public final class IdxReader {
         return ((first << 8) | second) == GZIP_MAGIC;
     }
 
-    /** Reads exactly {@code into.length} bytes and insists that nothing follows them. */
-    private static void readBody(Path file, DataInputStream in, byte[] into, String what) throws IOException {
+    /**
+     * The body {@code header} declares, insisting that nothing follows it. Memory follows what the
+     * file holds, not what its header claims, so a header that lies is refused before its body is
+     * allocated: a plain file's length is compared with the header first, and a gzip stream, whose
+     * length only decompressing it tells, is read into a buffer that grows as its data arrives.
+     */
+    private static byte[] readBody(Path file, DataInputStream in, Opened opened, IdxHeader header) throws IOException {
+        long expected = header.bodyBytes();
+        if (!opened.gzipped()) {
+            checkBodyLength(file, opened, header);
+        }
+        if (expected > MAX_ARRAY_BYTES) {
+            throw bad(file, "declares " + what(header) + ", more than one array can hold");
+        }
+        byte[] body = new byte[(int) (opened.gzipped() ? Math.min(expected, FIRST_GZIP_CHUNK) : expected)];
         int done = 0;
-        while (done < into.length) {
-            int n = in.read(into, done, into.length - done);
+        while (done < expected) {
+            if (done == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(expected, 2L * body.length));
+            }
+            int n = in.read(body, done, body.length - done);
             if (n < 0) {
-                throw truncated(file, what, into.length, done);
+                throw truncated(file, what(header), expected, done);
             }
             done += n;
         }
         if (in.read() >= 0) {
-            throw trailing(file, what);
+            throw trailing(file, what(header));
         }
+        return body;
     }
 
     /** {@link #readBody} through one small buffer, for bodies that are not kept. */
-    private static void skipBody(Path file, DataInputStream in, long expected, String what) throws IOException {
+    private static void skipBody(Path file, DataInputStream in, IdxHeader header) throws IOException {
         byte[] buffer = new byte[1 << 16];
+        long expected = header.bodyBytes();
         long done = 0;
         while (done < expected) {
             int n = in.read(buffer, 0, (int) Math.min(buffer.length, expected - done));
             if (n < 0) {
-                throw truncated(file, what, expected, done);
+                throw truncated(file, what(header), expected, done);
             }
             done += n;
         }
         if (in.read() >= 0) {
-            throw trailing(file, what);
+            throw trailing(file, what(header));
         }
     }
 
-    private static void checkBodyLength(Path file, long follows, long expected, String what) {
-        if (follows < expected) {
-            throw truncated(file, what, expected, follows);
+    /** A plain file must be exactly as long as its header says; its length is metadata, so nothing is read. */
+    private static void checkBodyLength(Path file, Opened opened, IdxHeader header) {
+        long follows = opened.length() - header.headerBytes();
+        if (follows < header.bodyBytes()) {
+            throw truncated(file, what(header), header.bodyBytes(), follows);
         }
-        if (follows > expected) {
-            throw trailing(file, what);
+        if (follows > header.bodyBytes()) {
+            throw trailing(file, what(header));
         }
     }
 
@@ -233,12 +278,6 @@ public final class IdxReader {
 
     private static BadInputException trailing(Path file, String what) {
         return bad(file, "has data after the " + what + " its header declares; expected the file to end there");
-    }
-
-    private static void expectMagic(Path file, int magic, int expected, String kind) {
-        if (magic != expected) {
-            throw bad(file, String.format("starts with magic number 0x%08x; expected 0x%08x for %s", magic, expected, kind));
-        }
     }
 
     private static BadInputException bad(Path file, String problem) {

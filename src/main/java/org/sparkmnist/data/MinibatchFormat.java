@@ -21,23 +21,15 @@ public final class MinibatchFormat {
     private MinibatchFormat() {
     }
 
-    /** Writes the examples {@code indices[from..to)} of an idx pair as one minibatch. */
-    public static void write(IdxImages images, IdxLabels labels, int[] indices, int from, int to, int classes, boolean normalize,
-                             OutputStream out) throws IOException {
-        write(images.gather(indices, from, to), labels.gather(indices, from, to), to - from, images.pixelsPerImage(), classes,
-                normalize, out);
-    }
-
     /** Writes {@code n} examples whose pixels lie back to back in {@code pixels}, in that order, as one minibatch. */
-    public static void write(byte[] pixels, byte[] labels, int n, int width, int classes, boolean normalize, OutputStream out)
-            throws IOException {
+    public static void write(byte[] pixels, byte[] labels, int n, int width, Encoding encoding, OutputStream out) throws IOException {
         DataOutputStream data = new DataOutputStream(out);
         data.writeInt(MAGIC);
         data.writeInt(VERSION);
         data.writeInt(n);
         data.writeInt(width);
-        data.writeInt(classes);
-        data.writeBoolean(normalize);
+        data.writeInt(encoding.classes());
+        data.writeBoolean(encoding.normalize());
         data.write(pixels, 0, n * width);
         data.write(labels, 0, n);
         data.flush();
@@ -50,12 +42,16 @@ public final class MinibatchFormat {
         }
         int n = data.readInt();
         int width = data.readInt();
-        int classes = data.readInt();
-        boolean normalize = data.readBoolean();
+        Encoding encoding;
+        try {
+            encoding = new Encoding(data.readInt(), data.readBoolean());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + " is not a valid spark-mnist minibatch file: " + e.getMessage(), e);
+        }
         byte[] pixels = new byte[n * width];
         byte[] labels = new byte[n];
         data.readFully(pixels);
         data.readFully(labels);
-        return ExampleEncoder.encode(pixels, labels, n, width, classes, normalize);
+        return encoding.encode(pixels, labels, n, width);
     }
 }

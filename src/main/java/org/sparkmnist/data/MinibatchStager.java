@@ -43,18 +43,16 @@ public final class MinibatchStager {
     static final long TASK_BYTES = 32L << 20;
 
     private final JavaSparkContext spark;
-    private final int classes;
-    private final boolean normalize;
+    private final Encoding encoding;
     private final long taskBytes;
 
-    public MinibatchStager(JavaSparkContext spark, int classes, boolean normalize) {
-        this(spark, classes, normalize, TASK_BYTES);
+    public MinibatchStager(JavaSparkContext spark, Encoding encoding) {
+        this(spark, encoding, TASK_BYTES);
     }
 
-    MinibatchStager(JavaSparkContext spark, int classes, boolean normalize, long taskBytes) {
+    MinibatchStager(JavaSparkContext spark, Encoding encoding, long taskBytes) {
         this.spark = spark;
-        this.classes = classes;
-        this.normalize = normalize;
+        this.encoding = encoding;
         this.taskBytes = taskBytes;
     }
 
@@ -84,7 +82,7 @@ public final class MinibatchStager {
             int written = spark.parallelize(IntStream.range(0, readers).boxed().toList(), readers)
                     .flatMapToPair(new ReadChunk(images, readers, positions, labels, conf))
                     .repartitionAndSortWithinPartitions(new BatchPartitioner(layout, writers))
-                    .mapPartitions(new WriteBatches(layout, images.pixelsPerImage(), classes, normalize, train, validation, conf))
+                    .mapPartitions(new WriteBatches(layout, images.pixelsPerImage(), encoding, train, validation, conf))
                     .reduce(Integer::sum);
             if (written != layout.batches()) {
                 throw new IllegalStateException("staging wrote " + written + " minibatch files; the split has " + layout.batches());
@@ -240,18 +238,15 @@ public final class MinibatchStager {
 
         private final BatchLayout layout;
         private final int width;
-        private final int classes;
-        private final boolean normalize;
+        private final Encoding encoding;
         private final String train;
         private final String validation;
         private final Broadcast<byte[]> conf;
 
-        WriteBatches(BatchLayout layout, int width, int classes, boolean normalize, String train, String validation,
-                     Broadcast<byte[]> conf) {
+        WriteBatches(BatchLayout layout, int width, Encoding encoding, String train, String validation, Broadcast<byte[]> conf) {
             this.layout = layout;
             this.width = width;
-            this.classes = classes;
-            this.normalize = normalize;
+            this.encoding = encoding;
             this.train = train;
             this.validation = validation;
             this.conf = conf;
@@ -299,7 +294,7 @@ public final class MinibatchStager {
             }
             Path file = new Path(layout.isTrain(batch) ? train : validation, layout.fileName(batch));
             try (OutputStream out = new BufferedOutputStream(fs.create(file, true), 1 << 16)) {
-                MinibatchFormat.write(pixels, labels, n, width, classes, normalize, out);
+                MinibatchFormat.write(pixels, labels, n, width, encoding, out);
             }
         }
     }

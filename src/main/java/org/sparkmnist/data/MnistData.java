@@ -6,13 +6,4 @@ package org.sparkmnist.data;
  * (a byte per image) and the 10,000 test images, which the driver evaluates on, are held.
  */
 public record MnistData(IdxImageFile trainImages, IdxLabels trainLabels, IdxImages testImages, IdxLabels testLabels) {
-
-    /** The label counts per class of a label file, as a sanity check users can compare with the dataset's. */
-    public static int[] classCounts(IdxLabels labels, int classes) {
-        int[] counts = new int[classes];
-        for (int i = 0; i < labels.count(); i++) {
-            counts[labels.label(i)]++;
-        }
-        return counts;
-    }
 }

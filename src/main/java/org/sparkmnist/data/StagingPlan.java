@@ -46,15 +46,6 @@ public final class StagingPlan {
         return positions.length;
     }
 
-    /** The split position of example {@code example} of the file, or {@link #UNUSED}. */
-    public int position(int example) {
-        return positions[example];
-    }
-
-    public byte label(int example) {
-        return labels[example];
-    }
-
     /** Split position per example of the file, {@link #UNUSED} for the rest. */
     int[] positions() {
         return positions;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -11,7 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
@@ -55,6 +56,8 @@ public final class MnistTrainingJob {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
             QuietLogging.apply(settings.spark().logLevel());
+            // A model too large for the JVMs that would train it should cost a second, not a cluster slot and an OutOfMemoryError.
+            MemoryBudget.check(settings, new SparkConf(), Runtime.getRuntime().maxMemory());
             new MnistTrainingJob(settings).run();
         });
     }
@@ -94,10 +97,9 @@ public final class MnistTrainingJob {
     private void trainAndWrite(MnistData data, MnistSplit split, RunDirectory run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
-            StagedSplit staged = new SplitStager(spark, settings.data().classes(), settings.data().normalize(),
-                    settings.train().batchSize()).stage(data, split, run);
-            DataSet test = ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), settings.data().classes(),
-                    settings.data().normalize());
+            Encoding encoding = Encoding.of(settings.data());
+            StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split, run);
+            DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
             List<ModelReport> reports = new ArrayList<>();

@@ -69,9 +69,4 @@ final class SparkContexts {
     static boolean onThisMachine(String master) {
         return master.startsWith("local") || LOOPBACK_MASTER.matcher(master).matches();
     }
-
-    /** The address Spark's web UI listens on, as Spark 3.5's WebUI.bind picks it: $SPARK_LOCAL_IP, else all interfaces. */
-    static String uiBindAddress(Map<String, String> env) {
-        return env.getOrDefault(LOCAL_IP_VARIABLE, "0.0.0.0");
-    }
 }

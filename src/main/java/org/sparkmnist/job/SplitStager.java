@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MinibatchStager;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistSplit;
@@ -24,8 +25,8 @@ final class SplitStager {
     private final MinibatchStager stager;
     private final int batchSize;
 
-    SplitStager(JavaSparkContext spark, int classes, boolean normalize, int batchSize) {
-        this.stager = new MinibatchStager(spark, classes, normalize);
+    SplitStager(JavaSparkContext spark, Encoding encoding, int batchSize) {
+        this.stager = new MinibatchStager(spark, encoding);
         this.batchSize = batchSize;
     }
 

@@ -25,7 +25,7 @@ public final class ModelOutputs {
         run.writeText(dir + "classes.csv", CsvTables.classes(test.evaluation(), classes));
         run.writeText(dir + "misclassified.csv", CsvTables.misclassified(test.misclassified(), classes));
         int[] wrong = test.misclassified().stream().mapToInt(TestResult.Misclassified::testIndex).toArray();
-        run.write(dir + "misclassified-images-idx3-ubyte", out -> IdxWriter.images(testImages, wrong, out));
+        run.write(dir + "misclassified-images-idx3-ubyte", out -> IdxWriter.images(out, testImages.select(wrong)));
         byte[] accuracy = Charts.accuracy(model, training.history());
         byte[] loss = Charts.loss(model, training.history());
         run.write(dir + "accuracy.png", out -> out.write(accuracy));

@@ -48,8 +48,8 @@ class ScaledMnistTest {
         }
         Path from = dir.resolve(gzipped ? "gz" : "plain");
         String ext = gzipped ? ".gz" : "";
-        byte[] images = IdxFiles.images(0x803, COUNT, ROWS, COLS, pixels);
-        byte[] labels = IdxFiles.labels(0x801, COUNT, LABELS);
+        byte[] images = IdxFiles.images(ROWS, COLS, pixels);
+        byte[] labels = IdxFiles.labels(LABELS);
         IdxFiles.write(from.resolve("train-images-idx3-ubyte" + ext), gzipped ? IdxFiles.gzip(images) : images);
         IdxFiles.write(from.resolve("train-labels-idx1-ubyte" + ext), gzipped ? IdxFiles.gzip(labels) : labels);
         IdxFiles.write(from.resolve("t10k-images-idx3-ubyte" + ext), IdxFiles.randomImages(2, ROWS, COLS, 3));
@@ -91,7 +91,7 @@ class ScaledMnistTest {
                 }
                 int[] actual = new int[ROWS * COLS];
                 for (int p = 0; p < actual.length; p++) {
-                    actual[p] = out.pixel(copy * COUNT + i, p);
+                    actual[p] = out.pixels()[(copy * COUNT + i) * ROWS * COLS + p] & 0xFF;
                 }
                 assertArrayEquals(expected, actual, "copy " + copy + " (" + shift.name() + "), image " + i);
             }

@@ -46,6 +46,13 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void aBatchMayHoldTheWholeTrainingSplitButNoMore() {
+        assertEquals(100, load("split.train=100", "train.batch-size=100").train().batchSize());
+        String message = rejection("split.train=100", "train.batch-size=101");
+        assertTrue(message.contains("train.batch-size") && message.contains("split.train (100)") && message.contains("101"), message);
+    }
+
+    @Test
     void emptyRunIdBecomesATimestamp() {
         assertTrue(load().runId().matches("\\d{8}-\\d{6}"), load().runId());
         assertEquals("nightly-1", load("run.id=nightly-1").runId());

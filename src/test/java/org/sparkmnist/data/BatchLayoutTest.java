@@ -45,11 +45,11 @@ class BatchLayoutTest {
         labels[split.validation()[2]] = 7;
         StagingPlan plan = StagingPlan.of(split, new IdxLabels("l", labels), 4);
         for (int i = 0; i < 10; i++) {
-            assertEquals(i, plan.position(split.train()[i]));
+            assertEquals(i, plan.positions()[split.train()[i]]);
         }
-        assertEquals(12, plan.position(split.validation()[2]));
-        assertEquals(7, plan.label(split.validation()[2]));
-        long unused = java.util.stream.IntStream.range(0, 20).filter(e -> plan.position(e) == StagingPlan.UNUSED).count();
+        assertEquals(12, plan.positions()[split.validation()[2]]);
+        assertEquals(7, plan.labels()[split.validation()[2]]);
+        long unused = java.util.stream.IntStream.range(0, 20).filter(e -> plan.positions()[e] == StagingPlan.UNUSED).count();
         assertEquals(5, unused);
     }
 }

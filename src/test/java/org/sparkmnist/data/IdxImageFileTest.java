@@ -27,7 +27,7 @@ class IdxImageFileTest {
     }
 
     private static byte[] pixelsOf(byte[] idx) {
-        return Arrays.copyOfRange(idx, IdxImageFile.HEADER_BYTES, idx.length);
+        return Arrays.copyOfRange(idx, IdxHeader.Kind.IMAGES.headerBytes(), idx.length);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.IdxFiles;
 
@@ -49,11 +51,11 @@ class IdxReaderTest {
     @Test
     void readsEveryPixelOfAValidImageFile() {
         byte[] pixels = {0, 1, 2, 3, 4, 5, (byte) 250, 7, 8, 9, 10, (byte) 255};
-        IdxImages images = readImages(IdxFiles.images(0x803, 2, 2, 3, pixels));
+        IdxImages images = readImages(IdxFiles.images(2, 3, pixels));
         assertEquals(2, images.count());
         assertArrayEquals(pixels, images.pixels());
-        assertEquals(255, images.pixel(1, 5));
-        assertEquals(250, images.pixel(1, 0));
+        assertEquals(255, images.pixels()[6 + 5] & 0xFF);
+        assertEquals(250, images.pixels()[6] & 0xFF);
     }
 
     @Test
@@ -88,7 +90,7 @@ class IdxReaderTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void wrongMagicNumberIsRejectedWithBothNumbers(Mode mode) {
-        String message = failure(() -> readImages(mode, IdxFiles.images(0x801, 1, 2, 3, new byte[6])));
+        String message = failure(() -> readImages(mode, IdxFiles.rawImages(0x801, 1, 2, 3, new byte[6])));
         assertTrue(message.contains("0x00000801") && message.contains("0x00000803"), message);
     }
 
@@ -163,20 +165,60 @@ class IdxReaderTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void unexpectedImageSizeNamesTheConfigKeys(Mode mode) {
-        String message = failure(() -> readImages(mode, IdxFiles.images(0x803, 1, 3, 2, new byte[6])));
+        String message = failure(() -> readImages(mode, IdxFiles.images(3, 2, new byte[6])));
         assertTrue(message.contains("3x2") && message.contains("2x3") && message.contains("data.rows"), message);
     }
 
     @Test
     void labelOutsideTheClassesIsRejectedWithItsPosition() {
-        String message = failure(() -> readLabels(IdxFiles.labels(0x801, 3, new byte[] {1, 10, 2})));
+        String message = failure(() -> readLabels(IdxFiles.labels(new byte[] {1, 10, 2})));
         assertTrue(message.contains("label 1 is 10") && message.contains("0..9"), message);
     }
 
     @Test
     void negativeCountIsRejected() {
-        String message = failure(() -> readLabels(IdxFiles.labels(0x801, -1, new byte[0])));
+        String message = failure(() -> readLabels(IdxFiles.rawLabels(0x801, -1, new byte[0])));
         assertTrue(message.contains("-1"), message);
+    }
+
+    /** What this thread has allocated on the heap so far. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
+
+    private org.apache.hadoop.fs.Path write(String name, byte[] content, boolean gzipped) {
+        return new org.apache.hadoop.fs.Path(IdxFiles.write(dir.resolve(name), gzipped ? IdxFiles.gzip(content) : content).toUri());
+    }
+
+    /** A header that claims 1.5 GB of pixels over ten images: refused, having allocated about what the file holds. */
+    @ParameterizedTest(name = "gzipped: {0}")
+    @ValueSource(booleans = {false, true})
+    void imagesAHeaderClaimsButTheFileLacksAreNeverAllocated(boolean gzipped) {
+        org.apache.hadoop.fs.Path file = write("images", IdxFiles.rawImages(0x803, 2_000_000, 28, 28, new byte[10 * 784]), gzipped);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readImages(file, 28, 28));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("is truncated") && message.contains("2000000 images of 28x28 (1568000000 bytes)"), message);
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 images");
+    }
+
+    /** The same for two billion labels declared and ten present. */
+    @ParameterizedTest(name = "gzipped: {0}")
+    @ValueSource(booleans = {false, true})
+    void labelsAHeaderClaimsButTheFileLacksAreNeverAllocated(boolean gzipped) {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[10]), gzipped);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readLabels(file, 10));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
+        assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 labels");
+    }
+
+    @Test
+    void aGzippedBodyLargerThanItsFirstBufferIsReadWhole() {
+        byte[] content = IdxFiles.randomImages(3000, 28, 28, 8);
+        IdxImages images = reader.readImages(write("images", content, true), 28, 28);
+        assertArrayEquals(Arrays.copyOfRange(content, 16, content.length), images.pixels());
     }
 
     @Test
@@ -230,8 +272,8 @@ class IdxReaderTest {
         badGzip[3] = (byte) 0xFF;
         java.util.List<byte[]> broken = java.util.List.of(new byte[0], Arrays.copyOf(whole, 7), Arrays.copyOf(whole, 20),
                 Arrays.copyOf(whole, whole.length + 3), IdxFiles.gzip(Arrays.copyOf(whole, 20)), Arrays.copyOf(gz, gz.length / 2),
-                badGzip, IdxFiles.images(0x801, 1, 2, 3, new byte[6]), IdxFiles.images(0x803, 1, 3, 2, new byte[6]),
-                IdxFiles.images(0x803, 0, 2, 3, new byte[0]));
+                badGzip, IdxFiles.rawImages(0x801, 1, 2, 3, new byte[6]), IdxFiles.images(3, 2, new byte[6]),
+                IdxFiles.rawImages(0x803, 0, 2, 3, new byte[0]));
         for (byte[] content : broken) {
             assertEquals(failure(() -> readImages(Mode.LOAD, content)), failure(() -> readImages(Mode.CHECK, content)));
         }

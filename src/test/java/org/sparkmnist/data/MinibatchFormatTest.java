@@ -17,7 +17,9 @@ class MinibatchFormatTest {
 
     private static DataSet roundTrip(boolean normalize) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MinibatchFormat.write(IMAGES, LABELS, new int[] {2, 1}, 0, 2, 10, normalize, out);
+        int[] chosen = {2, 1};
+        MinibatchFormat.write(IMAGES.gather(chosen, 0, 2), LABELS.gather(chosen, 0, 2), 2, IMAGES.pixelsPerImage(),
+                new Encoding(10, normalize), out);
         return MinibatchFormat.read(new ByteArrayInputStream(out.toByteArray()), "test");
     }
 

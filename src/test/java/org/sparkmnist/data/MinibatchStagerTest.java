@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.config.SplitSettings;
 import org.sparkmnist.testing.DriverSideStaging;
 import org.sparkmnist.testing.IdxFiles;
+import org.sparkmnist.testing.LocalSpark;
 
 /**
  * The Spark staging against the driver-side staging it replaced, on small generated idx files in
@@ -36,9 +37,7 @@ class MinibatchStagerTest {
     private final Configuration hadoop = new Configuration();
 
     private static JavaSparkContext localSpark(String serializer) {
-        return new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("MinibatchStagerTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.serializer", serializer));
+        return LocalSpark.start(MinibatchStagerTest.class, new SparkConf(false).set("spark.serializer", serializer));
     }
 
     private static final String JAVA = "org.apache.spark.serializer.JavaSerializer";
@@ -54,14 +53,15 @@ class MinibatchStagerTest {
         IdxLabels labels = reader.readLabels(new org.apache.hadoop.fs.Path(labelFile.toUri()), CLASSES);
         MnistSplit split = MnistSplit.of(examples, splitSettings);
 
-        DriverSideStaging driverSide = new DriverSideStaging(hadoop, CLASSES, normalize);
+        Encoding encoding = new Encoding(CLASSES, normalize);
+        DriverSideStaging driverSide = new DriverSideStaging(hadoop, encoding);
         IdxImages inMemory = reader.readImages(imagePath, ROWS, COLS);
         org.apache.hadoop.fs.Path old = new org.apache.hadoop.fs.Path(dir.resolve("old").toUri());
         List<String> expected = new ArrayList<>(driverSide.write(inMemory, labels, split.train(), batchSize, new org.apache.hadoop.fs.Path(old, "train")));
         expected.addAll(driverSide.write(inMemory, labels, split.validation(), batchSize, new org.apache.hadoop.fs.Path(old, "validation")));
 
         org.apache.hadoop.fs.Path staged = new org.apache.hadoop.fs.Path(dir.resolve("new").toUri());
-        List<String> actual = new MinibatchStager(spark, CLASSES, normalize, taskBytes).stage(reader.checkImages(imagePath, ROWS, COLS),
+        List<String> actual = new MinibatchStager(spark, encoding, taskBytes).stage(reader.checkImages(imagePath, ROWS, COLS),
                 StagingPlan.of(split, labels, batchSize), new org.apache.hadoop.fs.Path(staged, "train"),
                 new org.apache.hadoop.fs.Path(staged, "validation"));
 
@@ -110,7 +110,7 @@ class MinibatchStagerTest {
             StagingPlan plan = StagingPlan.of(MnistSplit.of(12, new SplitSettings(1, 6, 6)),
                     new IdxLabels("labels", new byte[12]), 4);
             org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.resolve("out").toUri());
-            assertThrows(IllegalArgumentException.class, () -> new MinibatchStager(spark, CLASSES, true).stage(file, plan, out, out));
+            assertThrows(IllegalArgumentException.class, () -> new MinibatchStager(spark, new Encoding(CLASSES, true)).stage(file, plan, out, out));
         }
     }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.testing.IdxFiles;
+import org.sparkmnist.testing.LabelCounts;
 
 class MnistLoaderTest {
 
@@ -28,7 +29,7 @@ class MnistLoaderTest {
         MnistData data = MnistLoader.load(settings(), new Configuration());
         assertEquals(30, data.trainImages().count());
         assertEquals(12, data.testLabels().count());
-        assertEquals(3, MnistData.classCounts(data.trainLabels(), 10)[0]);
+        assertEquals(3, LabelCounts.of(data.trainLabels(), 10)[0]);
     }
 
     @Test

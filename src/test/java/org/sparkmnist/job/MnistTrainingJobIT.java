@@ -27,6 +27,7 @@ import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.output.ModelOutputs;
+import org.sparkmnist.testing.LabelCounts;
 import org.sparkmnist.testing.SavedModels;
 
 /**
@@ -138,9 +139,9 @@ class MnistTrainingJobIT {
     @Test
     void labelCountsAreMnists() {
         assertArrayEquals(new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
-                MnistData.classCounts(data.trainLabels(), 10));
+                LabelCounts.of(data.trainLabels(), 10));
         assertArrayEquals(new int[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
-                MnistData.classCounts(data.testLabels(), 10));
+                LabelCounts.of(data.testLabels(), 10));
     }
 
     @Test

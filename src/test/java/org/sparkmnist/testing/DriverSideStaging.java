@@ -7,25 +7,24 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.MinibatchFormat;
 
 /**
- * The job's staging before issue 4, unchanged: every minibatch written by the driver from the
- * images in its memory. It is the reference the Spark staging (MinibatchStager) must match byte for
- * byte, being the simplest possible statement of what a staged split is.
+ * The job's first way of staging, unchanged: every minibatch written by the driver from the images
+ * in its memory. It is the reference the Spark staging (MinibatchStager) must match byte for byte,
+ * being the simplest possible statement of what a staged split is.
  */
 public final class DriverSideStaging {
 
     private final Configuration hadoop;
-    private final int classes;
-    private final boolean normalize;
+    private final Encoding encoding;
 
-    public DriverSideStaging(Configuration hadoop, int classes, boolean normalize) {
+    public DriverSideStaging(Configuration hadoop, Encoding encoding) {
         this.hadoop = hadoop;
-        this.classes = classes;
-        this.normalize = normalize;
+        this.encoding = encoding;
     }
 
     /** Writes {@code indices} as minibatches of {@code batchSize} under {@code dir}; returns their URIs in order. */
@@ -39,7 +38,8 @@ public final class DriverSideStaging {
             int to = Math.min(indices.length, from + batchSize);
             Path file = new Path(dir, String.format("batch-%06d.bin", batch));
             try (OutputStream out = fs.create(file, true)) {
-                MinibatchFormat.write(images, labels, indices, from, to, classes, normalize, out);
+                MinibatchFormat.write(images.gather(indices, from, to), labels.gather(indices, from, to), to - from,
+                        images.pixelsPerImage(), encoding, out);
             }
             paths.add(fs.makeQualified(file).toString());
         }

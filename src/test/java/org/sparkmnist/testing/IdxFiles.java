@@ -8,36 +8,35 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.IdxWriter;
 
-/** Writes small idx files byte by byte, so tests control every header field and can corrupt any of them. */
+/**
+ * Small idx files for tests. Valid ones are written by the job's own {@link IdxWriter}; the raw
+ * ones are written byte by byte, so that a test can set every header field to anything, wrong
+ * included.
+ */
 public final class IdxFiles {
 
     private IdxFiles() {
     }
 
-    public static byte[] images(int magic, int count, int rows, int cols, byte[] pixels) {
-        return bytes(out -> {
-            out.writeInt(magic);
-            out.writeInt(count);
-            out.writeInt(rows);
-            out.writeInt(cols);
-            out.write(pixels);
-        });
+    /** A valid image file of {@code pixels.length / (rows * cols)} images. */
+    public static byte[] images(int rows, int cols, byte[] pixels) {
+        return bytes(out -> IdxWriter.images(out, new IdxImages("test", pixels.length / (rows * cols), rows, cols, pixels)));
     }
 
-    public static byte[] labels(int magic, int count, byte[] labels) {
-        return bytes(out -> {
-            out.writeInt(magic);
-            out.writeInt(count);
-            out.write(labels);
-        });
+    /** A valid label file. */
+    public static byte[] labels(byte[] labels) {
+        return bytes(out -> IdxWriter.labels(out, new IdxLabels("test", labels)));
     }
 
     /** {@code count} random images of the given size, with pixel values 0..255. */
     public static byte[] randomImages(int count, int rows, int cols, long seed) {
         byte[] pixels = new byte[count * rows * cols];
         new Random(seed).nextBytes(pixels);
-        return images(0x803, count, rows, cols, pixels);
+        return images(rows, cols, pixels);
     }
 
     /** Labels 0, 1, ..., classes-1, 0, 1, ... */
@@ -46,17 +45,39 @@ public final class IdxFiles {
         for (int i = 0; i < count; i++) {
             labels[i] = (byte) (i % classes);
         }
-        return labels(0x801, count, labels);
+        return labels(labels);
+    }
+
+    /** An image file with whatever header fields a test wants, right or wrong, then {@code pixels}. */
+    public static byte[] rawImages(int magic, int count, int rows, int cols, byte[] pixels) {
+        return bytes(out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(magic);
+            data.writeInt(count);
+            data.writeInt(rows);
+            data.writeInt(cols);
+            data.write(pixels);
+            data.flush();
+        });
+    }
+
+    /** A label file with whatever header fields a test wants, right or wrong, then {@code labels}. */
+    public static byte[] rawLabels(int magic, int count, byte[] labels) {
+        return bytes(out -> {
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(magic);
+            data.writeInt(count);
+            data.write(labels);
+            data.flush();
+        });
     }
 
     public static byte[] gzip(byte[] content) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(buffer)) {
-            gz.write(content);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return buffer.toByteArray();
+        return bytes(out -> {
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+                gz.write(content);
+            }
+        });
     }
 
     public static Path write(Path file, byte[] content) {
@@ -78,13 +99,13 @@ public final class IdxFiles {
     }
 
     private interface Body {
-        void write(DataOutputStream out) throws IOException;
+        void write(ByteArrayOutputStream out) throws IOException;
     }
 
     private static byte[] bytes(Body body) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(buffer)) {
-            body.write(out);
+        try {
+            body.write(buffer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

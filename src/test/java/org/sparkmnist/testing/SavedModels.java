@@ -9,7 +9,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.data.ExampleEncoder;
+import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 
@@ -26,10 +26,10 @@ public final class SavedModels {
         }
     }
 
-    /** The 10,000 test examples of {@code dataDir} (a path or any Hadoop URI), encoded as the job encodes them. */
+    /** The 10,000 test examples of {@code dataDir} (a path or any Hadoop URI), encoded as a run with {@code normalize} encoded them. */
     public static DataSet testSet(String dataDir, boolean normalize, Configuration hadoop) {
         MnistData data = MnistLoader.load(SettingsLoader.load(List.of("data.dir=" + dataDir)).data(), hadoop);
-        return ExampleEncoder.encodeAll(data.testImages(), data.testLabels(), 10, normalize);
+        return new Encoding(10, normalize).encodeAll(data.testImages(), data.testLabels());
     }
 
     /** Fraction of {@code test} whose most probable class is the labelled one. */

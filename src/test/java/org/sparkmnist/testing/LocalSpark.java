@@ -1,0 +1,34 @@
+package org.sparkmnist.testing;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * A local[2] SparkContext for unit tests: two task slots, so that work really is split between
+ * tasks and workers, on loopback only, without a web UI. A JVM runs one SparkContext at a time and
+ * starting one costs seconds, so a test class starts one for all its tests and stops it after them.
+ */
+public final class LocalSpark {
+
+    private LocalSpark() {
+    }
+
+    public static JavaSparkContext start(Class<?> test) {
+        return start(test, new SparkConf(false));
+    }
+
+    /** With {@code extra} settings on top, e.g. another serializer. */
+    public static JavaSparkContext start(Class<?> test, SparkConf extra) {
+        SparkConf conf = new SparkConf(false).setMaster("local[2]").setAppName(test.getSimpleName())
+                .set("spark.ui.enabled", "false")
+                .set("spark.ui.showConsoleProgress", "false")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1");
+        for (scala.Tuple2<String, String> setting : extra.getAll()) {
+            conf.set(setting._1(), setting._2());
+        }
+        JavaSparkContext spark = new JavaSparkContext(conf);
+        spark.setLogLevel("WARN");
+        return spark;
+    }
+}

@@ -1,0 +1,159 @@
+package org.sparkmnist.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.MinibatchFormat;
+import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.testing.LocalSpark;
+
+/**
+ * The epoch loop (DistributedTrainer with PathsScorer) in local[2] on a few tiny staged minibatches
+ * of synthetic 4x4 images: DL4J's real parameter averaging over two workers, in seconds. It checks
+ * what the job relies on after every epoch: the parameters moved, the epoch's metrics were
+ * reported, validation was scored on the averaged network (the one the listener and the caller
+ * get), and the listener was offered that network to checkpoint.
+ */
+class DistributedTrainerTest {
+
+    private static final int SIDE = 4;
+    private static final int CLASSES = 3;
+    private static final int BATCH = 16;
+    private static final Encoding ENCODING = new Encoding(CLASSES, true);
+
+    @TempDir
+    static Path dir;
+
+    private static JavaSparkContext spark;
+    private static StagedSplit staged;
+    private static JobSettings settings;
+
+    @BeforeAll
+    static void stageSyntheticMinibatchesAndStartSpark() throws IOException {
+        Random random = new Random(5);
+        staged = new StagedSplit(stage("train", 8, random), stage("validation", 2, random));
+        // Two workers averaging every two minibatches: two averaging rounds per epoch.
+        settings = SettingsLoader.load(List.of("models=[mlp]", "model.mlp.hidden-layers=[8]", "model.mlp.updater.learning-rate=0.05",
+                "train.epochs=3", "train.batch-size=" + BATCH, "train.workers=2", "train.averaging-frequency=2", "train.prefetch=0"));
+        spark = LocalSpark.start(DistributedTrainerTest.class);
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    /** {@code batches} minibatch files of images whose class is the row of pixels that is bright. */
+    private static List<String> stage(String part, int batches, Random random) throws IOException {
+        List<String> files = new ArrayList<>();
+        Files.createDirectories(dir.resolve(part));
+        for (int batch = 0; batch < batches; batch++) {
+            byte[] pixels = new byte[BATCH * SIDE * SIDE];
+            byte[] labels = new byte[BATCH];
+            for (int example = 0; example < BATCH; example++) {
+                int label = random.nextInt(CLASSES);
+                labels[example] = (byte) label;
+                for (int p = 0; p < SIDE * SIDE; p++) {
+                    boolean bright = p / SIDE == label;
+                    pixels[example * SIDE * SIDE + p] = (byte) (bright ? 180 + random.nextInt(76) : random.nextInt(60));
+                }
+            }
+            Path file = dir.resolve(part).resolve(String.format("batch-%06d.bin", batch));
+            try (OutputStream out = Files.newOutputStream(file)) {
+                MinibatchFormat.write(pixels, labels, BATCH, SIDE * SIDE, ENCODING, out);
+            }
+            files.add(file.toUri().toString());
+        }
+        return files;
+    }
+
+    private static MultiLayerNetwork freshNetwork() {
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(settings.models().get(0), SIDE * SIDE, CLASSES));
+        network.init();
+        return network;
+    }
+
+    /** Loss and accuracy of {@code network} on the validation files, computed here on the driver, one file after another. */
+    private static Tally scoreDirectly(MultiLayerNetwork network) throws IOException {
+        Tally tally = Tally.EMPTY;
+        for (String file : staged.validation()) {
+            try (InputStream in = Files.newInputStream(Path.of(java.net.URI.create(file)))) {
+                DataSet batch = MinibatchFormat.read(in, file);
+                tally = tally.plus(CrossEntropy.tally(network.output(batch.getFeatures(), false), batch.getLabels()));
+            }
+        }
+        return tally;
+    }
+
+    /** What the listener was offered after one epoch. */
+    private record Offered(EpochMetrics metrics, MultiLayerNetwork network, INDArray params, Tally scoredDirectly) {
+    }
+
+    /** Records each offer with a copy of the parameters at that moment, and scores the offered network directly. */
+    private static EpochListener recordingInto(List<Offered> offers) {
+        return (metrics, network) -> offers.add(new Offered(metrics, network, network.params().dup(), scoreDirectly(network)));
+    }
+
+    @Test
+    void everyEpochMovesTheParametersReportsItsMetricsScoresTheAveragedNetworkAndOffersACheckpoint() throws Exception {
+        MultiLayerNetwork network = freshNetwork();
+        INDArray initial = network.params().dup();
+        List<Offered> offers = new ArrayList<>();
+
+        TrainingRun run = new DistributedTrainer(spark, settings.train()).train("mlp", network, staged, List.of(), recordingInto(offers));
+
+        assertEquals(List.of(1, 2, 3), offers.stream().map(o -> o.metrics().epoch()).toList(), "a checkpoint offered after each epoch");
+        assertEquals(offers.stream().map(Offered::metrics).toList(), run.history(), "each epoch's metrics reported, in order");
+        INDArray before = initial;
+        for (Offered offer : offers) {
+            assertNotEquals(before, offer.params(), "epoch " + offer.metrics().epoch() + " left the parameters as they were");
+            before = offer.params();
+            EpochMetrics metrics = offer.metrics();
+            assertTrue(metrics.seconds() > 0 && Double.isFinite(metrics.loss()) && metrics.loss() > 0, metrics.toString());
+            assertTrue(metrics.accuracy() >= 0 && metrics.accuracy() <= 1, metrics.toString());
+            // PathsScorer's tally, gathered from the executors, is that of the network the listener was offered.
+            assertEquals(offer.scoredDirectly().loss(), metrics.valLoss(), 1e-6, "validation loss of epoch " + metrics.epoch());
+            assertEquals(offer.scoredDirectly().accuracy(), metrics.valAccuracy(), 1e-9, "validation accuracy of epoch " + metrics.epoch());
+        }
+        // The offered network is the averaged one the caller gets back: the last checkpoint is the trained model.
+        assertSame(run.network(), offers.get(2).network());
+        assertEquals(offers.get(2).params(), run.network().params());
+        Tally returned = scoreDirectly(run.network());
+        assertEquals(returned.loss(), run.history().get(2).valLoss(), 1e-6);
+        assertEquals(32, returned.count());
+    }
+
+    @Test
+    void aResumedModelTrainsOnlyTheEpochsItLacks() throws Exception {
+        EpochMetrics first = new EpochMetrics(1, 2.5, 1.0, 0.5, 1.0, 0.5);
+        List<Offered> offers = new ArrayList<>();
+
+        TrainingRun run = new DistributedTrainer(spark, settings.train()).train("mlp", freshNetwork(), staged, List.of(first),
+                recordingInto(offers));
+
+        assertEquals(List.of(2, 3), offers.stream().map(o -> o.metrics().epoch()).toList());
+        assertEquals(first, run.history().get(0));
+        assertEquals(3, run.history().size());
+    }
+}
