@@ -29,7 +29,7 @@ import org.sparkmnist.testing.Scripts;
  * (local[2], driver on the Airflow worker) and the spark_mnist Variable set with Airflow's own CLI,
  * and {@code airflow dags test spark_mnist <date>}, which runs the task in-process: its
  * SparkSubmitOperator runs a real spark-submit (pyspark's Spark) of the cluster jar. A short run:
- * the softmax model, one epoch, a 5,000/1,000 split.
+ * the softmax model, two epochs, a 20,000/2,000 split.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AirflowIT {
@@ -40,7 +40,7 @@ class AirflowIT {
     private static final String DATE = "2026-03-01";
     /** run.id is the logical date, as the DAG formats it. */
     private static final String RUN_ID = "20260301T000000";
-    private static final String RUN_CONF = "{\"epochs\": 1, \"models\": \"[softmax]\"}";
+    private static final String RUN_CONF = "{\"epochs\": 2, \"models\": \"[softmax]\"}";
 
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, Long> seconds = new LinkedHashMap<>();
@@ -108,7 +108,7 @@ class AirflowIT {
         // through the project's log4j2 file, as every JVM of the project does.
         goodVariable.put("conf", Map.of("spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache")
                 + " -Dlog4j2.configurationFile=" + Scripts.REPO.resolve("src/main/resources/log4j2.properties")));
-        goodVariable.put("overrides", Map.of("split.train", 5000, "split.validation", 1000));
+        goodVariable.put("overrides", Map.of("split.train", 20000, "split.validation", 2000));
 
         setVariable(goodVariable);
         first = dagsTest("first");
@@ -140,10 +140,10 @@ class AirflowIT {
         assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals(RUN_ID, summary.path("run_id").asText());
-        assertEquals(1, summary.at("/models/softmax/epochs").asInt());
+        assertEquals(2, summary.at("/models/softmax/epochs").asInt());
         double accuracy = summary.at("/models/softmax/test_accuracy").asDouble();
-        // One epoch on 5,000 examples.
-        assertTrue(accuracy >= 0.80, "softmax test accuracy " + accuracy);
+        // Two epochs on 20,000 examples (the whole training set for one epoch gives about 0.90).
+        assertTrue(accuracy >= 0.85, "softmax test accuracy " + accuracy);
         assertEquals("local[2]", summary.at("/environment/spark_master").asText());
     }
 
@@ -228,10 +228,10 @@ class AirflowIT {
         return String.join("\n", lines);
     }
 
-    /** The JSON the CLI printed, without the warnings some commands print before it. */
+    /** The JSON the CLI printed: its last line, after the warnings some commands print first. */
     private static String jsonPart(String output) {
-        int at = output.indexOf('[');
-        return at < 0 ? "[]" : output.substring(at);
+        List<String> lines = output.lines().filter(l -> l.startsWith("[{") || l.equals("[]")).toList();
+        return lines.isEmpty() ? "[]" : lines.get(lines.size() - 1);
     }
 
     private Scripts.Result airflow(String step, String... args) {
