@@ -31,6 +31,7 @@ import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.ContainerReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
+import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
@@ -62,9 +63,9 @@ class YarnIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path WORK = Scripts.REPO.resolve("target/it-yarn");
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
-    /** MiniYARNCluster keeps its NodeManager's local and log directories in target/NAME. */
     private static final String YARN_NAME = "it-yarn-cluster";
-    private static final Path YARN_DIR = Scripts.REPO.resolve("target").resolve(YARN_NAME);
+    /** Where MiniYARNCluster keeps its NodeManager's local and log directories (Hadoop's test data directory). */
+    private static final Path YARN_DIR = Scripts.REPO.resolve("target/test/data").resolve(YARN_NAME);
     /** What a NodeManager logs when it kills a container for outgrowing its memory. */
     private static final List<String> MEMORY_KILLS = List.of("beyond the 'PHYSICAL' memory limit", "exceeding physical memory",
             "beyond physical memory limits");
@@ -273,6 +274,10 @@ class YarnIT {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         String amContainer = null;
         while (System.nanoTime() < deadline) {
+            YarnApplicationState state = yarnClient.getApplicationReport(appId).getYarnApplicationState();
+            if (state == YarnApplicationState.FINISHED || state == YarnApplicationState.FAILED || state == YarnApplicationState.KILLED) {
+                fail(appId + " ended (" + state + ") before its driver logged an epoch");
+            }
             List<ApplicationAttemptReport> attempts = yarnClient.getApplicationAttempts(appId);
             if (!attempts.isEmpty() && attempts.get(0).getAMContainerId() != null) {
                 amContainer = attempts.get(0).getAMContainerId().toString();
@@ -315,21 +320,21 @@ class YarnIT {
         }
     }
 
-    /** A container's log file in the NodeManager's log directory. */
-    private static Optional<Path> containerLog(ApplicationId appId, String containerId, String name) throws IOException {
-        if (!Files.isDirectory(YARN_DIR)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.walk(YARN_DIR)) {
-            return files.filter(f -> f.getFileName().toString().equals(name) && f.getParent().getFileName().toString().equals(containerId)
-                    && f.getParent().getParent().getFileName().toString().equals(appId.toString())).findFirst();
-        }
+    /** The NodeManager's container log directory. */
+    private Path logDir() {
+        return Path.of(yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]);
+    }
+
+    /** A container's log file in the NodeManager's log directory: {@code <log dir>/<application>/<container>/<name>}. */
+    private Optional<Path> containerLog(ApplicationId appId, String containerId, String name) throws IOException {
+        Path file = logDir().resolve(appId.toString()).resolve(containerId).resolve(name);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
     /** Every container log of every application, by path. */
-    private static Map<String, String> allContainerLogs() throws IOException {
+    private Map<String, String> allContainerLogs() throws IOException {
         Map<String, String> logs = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(YARN_DIR)) {
+        try (Stream<Path> files = Files.walk(logDir())) {
             for (Path file : files.filter(f -> f.getFileName().toString().matches("stderr|stdout")).toList()) {
                 if (file.getParent().getFileName().toString().startsWith("container_")) {
                     logs.put(file.toString(), Files.readString(file));
