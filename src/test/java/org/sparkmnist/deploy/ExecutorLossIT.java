@@ -269,8 +269,9 @@ class ExecutorLossIT {
         String log = Files.readString(disturbed.log());
         String id = kill.executorId();
         assertTrue(log.contains("ERROR TaskSchedulerImpl: Lost executor " + id + " on 127.0.0.1"), "Spark's line; log: " + disturbed.log());
-        assertTrue(log.contains("WARN ExecutorLossLog: executor " + id + " lost ("), "our line; log: " + disturbed.log());
-        // "INFO ExecutorLossLog: executor 2 joined on 127.0.0.1 after an executor loss" follows when the
+        assertTrue(log.contains(" executor " + id + " lost (Command exited with code 137); Spark reruns the tasks"), "our line; log: "
+                + disturbed.log());
+        // "executor 2 joined on 127.0.0.1 after an executor loss" follows when the
         // replacement registers before the run ends: under load that took 11 s, longer than the rest of
         // the run may, so it is not required here (the Master's launch of it is, below).
         String reference = Files.readString(undisturbed.log());
@@ -282,7 +283,7 @@ class ExecutorLossIT {
     @Test
     void theMasterLaunchedAReplacementExecutor() throws IOException {
         assertNotNull(kill, "an executor was killed");
-        String master = Files.readString(cluster.logDir().resolve("master.log"));
+        String master = Files.readString(cluster.masterLog());
         String app = kill.appId();
         assertTrue(master.contains("Removing executor " + app + "/" + kill.executorId() + " because it is EXITED"), master);
         assertTrue(Pattern.compile("Launching executor " + Pattern.quote(app) + "/[2-9]\\d* on worker").matcher(master).find(), master);

@@ -197,7 +197,7 @@ class StandaloneClusterIT {
         List<Path> logs = new ArrayList<>();
         for (Path dir : List.of(cluster.workDir(), cluster.logDir())) {
             try (Stream<Path> files = Files.walk(dir)) {
-                files.filter(f -> f.getFileName().toString().equals("stderr") || f.toString().endsWith(".log")).forEach(logs::add);
+                files.filter(f -> f.getFileName().toString().equals("stderr") || f.toString().endsWith(".out")).forEach(logs::add);
             }
         }
         assertFalse(logs.isEmpty());

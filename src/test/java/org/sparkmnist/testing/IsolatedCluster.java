@@ -103,6 +103,14 @@ public final class IsolatedCluster {
         return stateDir.resolve("logs");
     }
 
+    /** The Master's log, as Spark's spark-daemon.sh names it: spark-IDENT-CLASS-INSTANCE-HOST.out. */
+    public Path masterLog() throws IOException {
+        try (Stream<Path> files = Files.list(logDir())) {
+            return files.filter(f -> f.getFileName().toString().contains("org.apache.spark.deploy.master.Master-1-")).findFirst()
+                    .orElseThrow(() -> new IOException("no Master log in " + logDir()));
+        }
+    }
+
     /** A daemon of this state directory, or an executor or driver one of its Workers forked (they run in its work directory). */
     public boolean owns(ProcessHandle process) {
         if (process.info().commandLine().orElse("").contains(daemonMarker)) {
