@@ -100,6 +100,18 @@ final class ConfigReader {
         }
     }
 
+    /** A duration such as {@code 60s} or {@code 2 minutes}, > 0. */
+    java.time.Duration positiveDuration(String key) {
+        java.time.Duration value;
+        try {
+            value = config.getDuration(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw wrongType(key, "a duration such as 60s");
+        }
+        check(!value.isNegative() && !value.isZero(), key, "must be > 0, got " + value.toSeconds() + "s");
+        return value;
+    }
+
     int positiveInt(String key) {
         int value = integer(key);
         check(value > 0, key, "must be > 0, got " + value);

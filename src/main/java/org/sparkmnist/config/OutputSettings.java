@@ -1,10 +1,11 @@
 package org.sparkmnist.config;
 
+import java.time.Duration;
 import java.util.Locale;
 import org.sparkmnist.ConfigName;
 
 /** Where run directories are written, how much detail they keep, and what a rerun of a run.id does. */
-public record OutputSettings(String dir, int misclassified, Mode mode) {
+public record OutputSettings(String dir, int misclassified, Mode mode, Duration lockLease) {
 
     /** What a run does about an earlier run, or an interrupted attempt, of the same run.id. */
     public enum Mode implements ConfigName {
@@ -23,8 +24,11 @@ public record OutputSettings(String dir, int misclassified, Mode mode) {
 
     static OutputSettings from(ConfigReader output) {
         OutputSettings settings = new OutputSettings(output.string("dir"), output.nonNegativeInt("misclassified"),
-                output.oneOf("mode", Mode.class));
+                output.oneOf("mode", Mode.class), output.positiveDuration("lock-lease"));
         output.check(!settings.dir.isBlank(), "dir", "must name a directory");
+        // A bare number is milliseconds in HOCON: "lock-lease = 60" would be a lease no driver could keep renewed.
+        output.check(settings.lockLease.toMillis() >= 1000, "lock-lease", "must be at least 1s (a bare number is milliseconds), got "
+                + settings.lockLease.toMillis() + "ms");
         return settings;
     }
 

@@ -5,9 +5,14 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,8 +25,9 @@ import java.util.regex.Pattern;
  * Words are split at '.', '-', '_' and lower-to-upper camelCase changes, so {@code spark.authenticate.secret},
  * {@code fs.s3a.secret.key}, {@code db.password}, {@code ssl.keyPassword} and {@code api-token} are secret
  * but {@code train.batch-size}, {@code keys} and {@code tokenizer} are not. A secret key's value is
- * replaced by {@code "****"} whatever its type. In every other string value, the password of a URI
- * ({@code scheme://user:password@host}) is replaced the same way.
+ * replaced by {@code "****"} whatever its type. In every other string value, the whole user-info of a
+ * URI ({@code scheme://user:password@host}) is replaced the same way, even when an unencoded password
+ * holds '/' or '@'.
  */
 public final class SecretMasking {
 
@@ -29,7 +35,15 @@ public final class SecretMasking {
     static final Set<String> SECRET_WORDS = Set.of(
             "password", "passwd", "pwd", "passphrase", "secret", "token", "credential", "credentials", "key", "apikey");
     private static final Pattern WORD_BREAK = Pattern.compile("[._-]+|(?<=[a-z0-9])(?=[A-Z])");
-    private static final Pattern URI_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://[^/?#@:\\s]*):[^/?#@\\s]*@");
+    /**
+     * {@code scheme://userinfo@}: the user-info runs to the last '@' before a space or quote, so that an
+     * unencoded password holding '/' or '@' is masked whole (at worst a little more than the user-info).
+     */
+    private static final Pattern URI_USER_INFO = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)([^\\s\"'<>`]*)@");
+    /** Spark's RPC addresses (spark://CoarseGrainedScheduler@host:port) carry an endpoint name there, not a credential. */
+    private static final Pattern SPARK_ENDPOINT = Pattern.compile("[A-Za-z]+");
+    /** Shorter values of secret keys are not searched for in free text: they would mask ordinary words and numbers. */
+    static final int SHORTEST_SEARCHED = 4;
 
     private SecretMasking() {
     }
@@ -54,7 +68,7 @@ public final class SecretMasking {
                 masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(MASK, "masked secret"));
             } else if (value.valueType() == ConfigValueType.STRING) {
                 String text = (String) value.unwrapped();
-                String clean = maskUriPasswords(text);
+                String clean = maskUriUserInfo(text);
                 if (!clean.equals(text)) {
                     masked = masked.withValue(path, ConfigValueFactory.fromAnyRef(clean, "masked URI password"));
                 }
@@ -65,11 +79,59 @@ public final class SecretMasking {
 
     /** The text of {@code value} of {@code key} as it may be shown in a message. */
     public static String value(String key, String value) {
-        return isSecret(key) ? MASK : maskUriPasswords(value);
+        return isSecret(key) ? MASK : maskUriUserInfo(value);
     }
 
-    /** {@code text} with the password of every {@code scheme://user:password@} URI in it masked. */
-    public static String maskUriPasswords(String text) {
-        return URI_PASSWORD.matcher(text).replaceAll("$1:" + MASK + "@");
+    /** {@code text} with the whole user-info of every {@code scheme://user:password@host} URI in it masked. */
+    public static String maskUriUserInfo(String text) {
+        Matcher m = URI_USER_INFO.matcher(text);
+        StringBuilder masked = new StringBuilder();
+        while (m.find()) {
+            boolean sparkEndpoint = m.group(1).equalsIgnoreCase("spark://") && SPARK_ENDPOINT.matcher(m.group(2)).matches();
+            m.appendReplacement(masked, Matcher.quoteReplacement(sparkEndpoint ? m.group() : m.group(1) + MASK + "@"));
+        }
+        m.appendTail(masked);
+        return masked.toString();
+    }
+
+    /**
+     * The secrets in {@code key = value}, as they may show up in free text: the value itself when the
+     * key names a secret, and the user-info of a URI in it (whole, its password part, and both
+     * percent-decoded). Values shorter than {@link #SHORTEST_SEARCHED} are left out.
+     */
+    public static Set<String> secretsIn(String key, String value) {
+        Set<String> secrets = new HashSet<>();
+        if (isSecret(key)) {
+            secrets.add(value);
+        }
+        Matcher m = URI_USER_INFO.matcher(value);
+        while (m.find()) {
+            String info = m.group(2);
+            secrets.add(info);
+            if (info.indexOf(':') >= 0) {
+                secrets.add(info.substring(info.indexOf(':') + 1));
+            }
+        }
+        for (String secret : List.copyOf(secrets)) {
+            try {
+                secrets.add(URLDecoder.decode(secret, StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException notEncoded) {
+                // A '%' that starts no escape: the raw form is all there is.
+            }
+        }
+        secrets.removeIf(secret -> secret.length() < SHORTEST_SEARCHED);
+        return secrets;
+    }
+
+    /** Every secret {@link #secretsIn} finds in {@code config}'s values. */
+    public static Set<String> secretsIn(Config config) {
+        Set<String> secrets = new HashSet<>();
+        for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
+            Object value = entry.getValue().unwrapped();
+            if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+                secrets.addAll(secretsIn(String.join(".", ConfigUtil.splitPath(entry.getKey())), value.toString()));
+            }
+        }
+        return secrets;
     }
 }

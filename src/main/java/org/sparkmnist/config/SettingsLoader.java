@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
 
@@ -28,7 +27,6 @@ import org.sparkmnist.model.ModelSpec;
 public final class SettingsLoader {
 
     static final String COMMAND_LINE = "command line";
-    private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private SettingsLoader() {
@@ -146,6 +144,8 @@ public final class SettingsLoader {
         List<String> names = root.strings("models");
         root.check(!names.isEmpty(), "models", "must name at least one model");
         for (String name : names) {
+            // Before anything looks the name up: it becomes a directory of the run and of its checkpoints.
+            PlainName.of(root, "models", name);
             root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
                     "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
@@ -161,8 +161,7 @@ public final class SettingsLoader {
         if (runId.isEmpty()) {
             runId = LocalDateTime.now().format(RUN_ID_CLOCK);
         }
-        root.check(RUN_ID.matcher(runId).matches(), "run.id",
-                "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got \"" + runId + "\"");
+        PlainName.of(root, "run.id", runId);
         return new JobSettings(
                 data,
                 split,

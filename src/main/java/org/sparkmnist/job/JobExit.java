@@ -59,12 +59,12 @@ public final class JobExit {
             if (bad != null) {
                 System.err.flush();
                 // Messages name data and output URIs, which may carry a password.
-                System.err.println("spark-mnist: error: " + SecretMasking.maskUriPasswords(bad.getMessage()));
+                System.err.println("spark-mnist: error: " + SecretMasking.maskUriUserInfo(bad.getMessage()));
                 return BAD_INPUT;
             }
             LOG.error("the job failed", failure);
             System.err.flush();
-            System.err.println("spark-mnist: failed: " + SecretMasking.maskUriPasswords(oneLine(failure)));
+            System.err.println("spark-mnist: failed: " + SecretMasking.maskUriUserInfo(oneLine(failure)));
             return FAILED;
         }
     }

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
@@ -22,9 +23,9 @@ import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.output.ModelReport;
-import org.sparkmnist.output.RunCheckpoints;
-import org.sparkmnist.output.RunDirectory;
-import org.sparkmnist.output.RunLock;
+import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunManifest;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.output.SummaryJson;
 import org.sparkmnist.training.DistributedTrainer;
 import org.sparkmnist.training.StagedSplit;
@@ -49,7 +50,9 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) throws SparkUserAppException {
-        // JavaCPP reads its limits once, when ND4J first loads: before anything else runs.
+        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
+        MaskedConsole.install(Arrays.asList(args), System.getenv());
+        // JavaCPP reads its limits once, when ND4J first loads: before anything touches ND4J.
         int exit = JobExit.run(NativeRuntime::configureThisJvm);
         JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
     }
@@ -58,6 +61,7 @@ public final class MnistTrainingJob {
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
+            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
             QuietLogging.apply(settings.spark().logLevel());
             // A model too large for the JVMs that would train it should cost a second, not a cluster slot and an OutOfMemoryError.
             MemoryBudget.check(settings, new SparkConf(), Runtime.getRuntime().maxMemory());
@@ -73,31 +77,29 @@ public final class MnistTrainingJob {
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
 
-        // One driver per run.id at a time: held until the run is committed or abandoned.
-        try (RunLock lock = RunLock.acquire(settings.output().dir(), settings.runId(), hadoop)) {
-            RunDirectory.removeDeadAttempts(settings.output().dir(), settings.runId(), hadoop);
-            RunDirectory run = RunDirectory.create(settings.output().dir(), settings.runId(), settings.output().overwrite(), hadoop);
-            RunCheckpoints checkpoints = RunCheckpoints.of(settings.output().dir(), settings.runId(), hadoop);
+        // One driver per run.id; the store also finishes or rolls back a commit an earlier driver was stopped in.
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), settings.output().lockLease(), hadoop)) {
+            // Only a run this job committed may be replaced: anything else at the run's path stops the job here.
+            RunManifest.Existing existing = store.checkReplaceable(settings.output().overwrite());
+            ResumableTraining training = new ResumableTraining(settings, store.checkpoints(), DataFingerprint.of(data, hadoop));
+            if (settings.output().resume() && existing.manifest().map(m -> m.identity().equals(training.runIdentity())).orElse(false)) {
+                LOG.info("run {} is already committed at {} with the same config and data: output.mode=resume has nothing to do",
+                        settings.runId(), existing.path());
+                return;
+            }
+            training.prepare();
+            RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
-                ResumableTraining training = new ResumableTraining(settings, checkpoints);
-                if (settings.output().resume()) {
-                    training.checkCheckpointsMatchConfig();
-                } else if (checkpoints.exists()) {
-                    LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}", settings.output().mode().configName(),
-                            settings.runId());
-                    checkpoints.discard();
-                }
-                trainAndWrite(data, split, run, training);
-                // Checkpoints outlive failures, so that a rerun can resume; a committed run needs them no more.
-                checkpoints.discard();
+                trainAndWrite(data, split, attempt, training);
+                attempt.commit(training.runIdentity());
             } catch (Throwable failure) {
-                run.abandon();
+                attempt.abandon();
                 throw failure;
             }
         }
     }
 
-    private void trainAndWrite(MnistData data, MnistSplit split, RunDirectory run, ResumableTraining training) throws Exception {
+    private void trainAndWrite(MnistData data, MnistSplit split, RunAttempt run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());
@@ -119,7 +121,6 @@ public final class MnistTrainingJob {
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
             run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
-            run.commit();
         }
     }
 }

@@ -2,18 +2,20 @@ package org.sparkmnist.job;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SecretMasking;
+import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.ModelSummary;
 import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.output.RunCheckpoints;
@@ -33,26 +35,56 @@ final class ResumableTraining {
 
     private final JobSettings settings;
     private final RunCheckpoints checkpoints;
+    private final SortedMap<String, String> data;
+    private final Map<String, RunCheckpoints.Loaded> resumed = new HashMap<>();
 
-    ResumableTraining(JobSettings settings, RunCheckpoints checkpoints) {
+    /** @param data the data's fingerprint ({@link DataFingerprint}), part of every checkpoint's identity */
+    ResumableTraining(JobSettings settings, RunCheckpoints checkpoints, SortedMap<String, String> data) {
         this.settings = settings;
         this.checkpoints = checkpoints;
+        this.data = data;
+    }
+
+    /** What a checkpoint of {@code model} must agree with to be resumed: the settings that shape it, and the data. */
+    SortedMap<String, String> identity(String model) {
+        SortedMap<String, String> identity = new TreeMap<>(settings.checkpointIdentity(model));
+        identity.putAll(data);
+        return identity;
+    }
+
+    /** What a committed run must agree with for output.mode=resume to leave it as it is: every model's identity, and what is written. */
+    SortedMap<String, String> runIdentity() {
+        SortedMap<String, String> identity = new TreeMap<>();
+        settings.models().forEach(spec -> identity.putAll(identity(spec.name())));
+        identity.put("models", settings.models().stream().map(ModelSpec::name).toList().toString());
+        identity.put("output.misclassified", Integer.toString(settings.output().misclassified()));
+        return identity;
     }
 
     /**
-     * Refuses, before Spark starts, to resume from checkpoints made under other settings: the
-     * result would be a model no config describes.
+     * Before Spark starts: with output.mode=resume, loads each model's checkpoint and refuses one made
+     * under other settings or data (the result would be a model no config describes); otherwise
+     * discards the checkpoints of an earlier attempt.
      */
-    void checkCheckpointsMatchConfig() throws IOException {
+    void prepare() throws IOException {
+        if (!settings.output().resume()) {
+            if (checkpoints.exists()) {
+                LOG.info("output.mode={}: discarding the checkpoints of an earlier attempt of run {}",
+                        settings.output().mode().configName(), settings.runId());
+                checkpoints.discard();
+            }
+            return;
+        }
         for (ModelSpec spec : settings.models()) {
-            Optional<RunCheckpoints.Checkpoint> checkpoint = checkpoints.latest(spec.name());
+            Optional<RunCheckpoints.Loaded> checkpoint = checkpoints.load(spec.name());
             if (checkpoint.isPresent()) {
-                List<String> differences = differences(checkpoint.get().settings(), settings.checkpointIdentity(spec.name()));
+                List<String> differences = differences(checkpoint.get().settings(), identity(spec.name()));
                 if (!differences.isEmpty()) {
                     throw new BadInputException("cannot resume run " + settings.runId() + ": the checkpoint of model " + spec.name()
                             + " (" + checkpoint.get().path() + ") was made with other settings: " + String.join("; ", differences)
                             + "; rerun with those settings, or start over with output.mode=overwrite");
                 }
+                resumed.put(spec.name(), checkpoint.get());
             }
         }
     }
@@ -60,7 +92,7 @@ final class ResumableTraining {
     TrainingRun train(DistributedTrainer trainer, StagedSplit staged, ModelSpec spec) throws Exception {
         String name = spec.name();
         int epochs = settings.train().epochs();
-        Optional<RunCheckpoints.Checkpoint> checkpoint = settings.output().resume() ? checkpoints.latest(name) : Optional.empty();
+        Optional<RunCheckpoints.Loaded> checkpoint = Optional.ofNullable(resumed.get(name));
         MultiLayerNetwork network;
         List<EpochMetrics> earlier;
         if (checkpoint.isPresent()) {
@@ -81,7 +113,7 @@ final class ResumableTraining {
         }
         LOG.info("{}: training {} epochs on {} workers, batch {} per worker, averaging every {} batches", name,
                 epochs - earlier.size(), trainer.workers(), settings.train().batchSize(), settings.train().averagingFrequency());
-        SortedMap<String, String> identity = settings.checkpointIdentity(name);
+        SortedMap<String, String> identity = identity(name);
         List<EpochMetrics> history = new ArrayList<>(earlier);
         return trainer.train(name, network, staged, earlier, (metrics, net) -> {
             history.add(metrics);

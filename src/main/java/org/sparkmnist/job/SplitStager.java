@@ -10,7 +10,7 @@ import org.sparkmnist.data.MinibatchStager;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.data.StagingPlan;
-import org.sparkmnist.output.RunDirectory;
+import org.sparkmnist.output.RunAttempt;
 import org.sparkmnist.training.StagedSplit;
 
 /**
@@ -30,7 +30,7 @@ final class SplitStager {
         this.batchSize = batchSize;
     }
 
-    StagedSplit stage(MnistData data, MnistSplit split, RunDirectory run) throws IOException {
+    StagedSplit stage(MnistData data, MnistSplit split, RunAttempt run) throws IOException {
         long start = System.nanoTime();
         StagingPlan plan = StagingPlan.of(split, data.trainLabels(), batchSize);
         List<String> files = stager.stage(data.trainImages(), plan, run.scratch("train"), run.scratch("validation"));

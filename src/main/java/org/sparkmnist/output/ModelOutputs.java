@@ -15,7 +15,7 @@ public final class ModelOutputs {
     private ModelOutputs() {
     }
 
-    public static void write(RunDirectory run, String model, TrainingRun training, TestResult test, IdxImages testImages,
+    public static void write(RunAttempt run, String model, TrainingRun training, TestResult test, IdxImages testImages,
                              int classes) throws IOException {
         String dir = model + "/";
         // With the updater state, so that training can be continued from the saved model.

@@ -59,17 +59,37 @@ class SecretMaskingTest {
                 .withValue("output.dir", ConfigValueFactory.fromAnyRef("hdfs://alice:s3cr3t@nn:8020/runs"))
                 .withValue("data.dir", ConfigValueFactory.fromAnyRef("hdfs://nn:8020/data/mnist"));
         Config masked = SecretMasking.mask(config);
-        assertEquals("hdfs://alice:****@nn:8020/runs", masked.getString("output.dir"));
+        assertEquals("hdfs://****@nn:8020/runs", masked.getString("output.dir"));
         assertEquals("hdfs://nn:8020/data/mnist", masked.getString("data.dir"));
-        assertEquals("data file s3a://k:****@bucket/x is empty",
-                SecretMasking.maskUriPasswords("data file s3a://k:pw@bucket/x is empty"));
+        assertEquals("data file s3a://****@bucket/x is empty",
+                SecretMasking.maskUriUserInfo("data file s3a://k:pw@bucket/x is empty"));
+    }
+
+    @Test
+    void theWholeUserInfoIsMaskedEvenWithAnUnencodedSlashOrAtInThePassword() {
+        assertEquals("cannot read hdfs://****@nn:8020/data: refused",
+                SecretMasking.maskUriUserInfo("cannot read hdfs://alice:pa/ss@w@rd@nn:8020/data: refused"));
+        assertEquals("\"hdfs://****@nn/x\", \"s3a://****@b/y\"",
+                SecretMasking.maskUriUserInfo("\"hdfs://bob@nn/x\", \"s3a://AKIA:k/e@y@b/y\""));
+        assertEquals("Connecting to spark://CoarseGrainedScheduler@127.0.0.1:7077",
+                SecretMasking.maskUriUserInfo("Connecting to spark://CoarseGrainedScheduler@127.0.0.1:7077"));
+        assertEquals("spark://****@127.0.0.1:7077", SecretMasking.maskUriUserInfo("spark://u:p@127.0.0.1:7077"));
+    }
+
+    @Test
+    void secretsAreFoundInSecretKeysAndUriUserInfoRawAndDecoded() {
+        assertEquals(java.util.Set.of("t0p/s@cret"), SecretMasking.secretsIn("spark.authenticate.secret", "t0p/s@cret"));
+        assertEquals(java.util.Set.of("bob:Pa55%2Fw0rd", "Pa55%2Fw0rd", "bob:Pa55/w0rd", "Pa55/w0rd"),
+                SecretMasking.secretsIn("output.dir", "hdfs://bob:Pa55%2Fw0rd@nn/runs"));
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("train.epochs", "10"));
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("db.password", "abc"), "too short to search for in free text");
     }
 
     @Test
     void effectiveConfigInSummaryAndLogsIsMasked() {
         JobSettings settings = SettingsLoader.load(List.of("output.dir=hdfs://bob:topsecret@nn/runs", "run.id=r1"));
         assertFalse(settings.effectiveJson().contains("topsecret"), settings.effectiveJson());
-        assertTrue(settings.effectiveJson().contains("hdfs://bob:****@nn/runs"), settings.effectiveJson());
+        assertTrue(settings.effectiveJson().contains("hdfs://****@nn/runs"), settings.effectiveJson());
         assertEquals("hdfs://bob:topsecret@nn/runs", settings.output().dir(), "the job itself still uses the real value");
     }
 }

@@ -189,8 +189,31 @@ class SettingsLoaderTest {
 
     @Test
     void runIdMustBeSafeAsADirectoryName() {
-        assertTrue(rejection("run.id=../etc").contains("run.id"));
-        assertTrue(rejection("run.id=a/b").contains("run.id"));
+        for (String bad : List.of("../etc", "a/b", "..", ".hidden", "_SUCCESS", "_temporary", "summary.json", "REPORT.HTML", "a..b",
+                "a\\b", "x y")) {
+            String message = rejection("run.id=" + bad);
+            assertTrue(message.startsWith("config key run.id must be a plain name") && message.contains("(from the command line)"),
+                    bad + ": " + message);
+        }
+        assertEquals("r-1.2_b", load("run.id=r-1.2_b").runId());
+    }
+
+    @Test
+    void modelNamesThatArePathsAreRefusedNamingTheKey() {
+        String message = rejection("models=[\"/some/dir\"]", "model.\"/some/dir\".hidden-layers=[]");
+        assertTrue(message.startsWith("config key models must be a plain name") && message.contains("\"/some/dir\"")
+                && message.contains("path separator"), message);
+        String dots = rejection("models=[\"..\"]");
+        assertTrue(dots.startsWith("config key models must be a plain name"), dots);
+        assertTrue(rejection("models=[summary.json]").contains("the run writes a file"));
+    }
+
+    @Test
+    void lockLeaseIsADurationOfAtLeastASecond() {
+        assertEquals(java.time.Duration.ofSeconds(60), load().output().lockLease());
+        assertEquals(java.time.Duration.ofMinutes(2), load("output.lock-lease=2 minutes").output().lockLease());
+        assertTrue(rejection("output.lock-lease=60").contains("output.lock-lease must be at least 1s (a bare number is milliseconds)"));
+        assertTrue(rejection("output.lock-lease=soon").contains("output.lock-lease must be a duration such as 60s"));
     }
 
     @Test

@@ -14,16 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sparkmnist.output.RunDirectory;
 import org.sparkmnist.testing.FlakyFileSystem;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.StoredRuns;
 
 /**
  * What a user sees for every kind of bad input, through the job's real entry point: exit code 2,
@@ -206,10 +205,7 @@ class BadInputMatrixTest {
 
     /** A complete earlier run of the same run.id, which bad input must leave exactly as it is. */
     private static void writeGoodRun(Path output) throws IOException {
-        RunDirectory run = RunDirectory.create(output.toString(), "good", true, new Configuration());
-        run.writeText("summary.json", "{\"good\": true}\n");
-        run.writeText("mlp/metrics.csv", "epoch,seconds,loss,accuracy,val_loss,val_accuracy\n1,1.0,0.1,0.9,0.1,0.9\n");
-        run.commit();
+        StoredRuns.commit(output.toString(), "good", "good");
     }
 
     private static void assertSame(Map<String, byte[]> before, Map<String, byte[]> after) {

@@ -53,24 +53,25 @@ class ResumeAfterKillIT {
     @BeforeAll
     void killAfterTheSecondMlpEpochThenResume() throws Exception {
         deleteRecursively(work);
-        Path checkpointOfEpoch2 = output.resolve("_temporary/r.checkpoint/mlp/epoch-0002");
+        Path softmaxEpoch1 = output.resolve("_temporary/r/checkpoints/softmax/epoch-0001");
+        Path mlpEpoch2 = output.resolve("_temporary/r/checkpoints/mlp/epoch-0002");
 
-        Process doomed = JobRuns.start(args("r", "overwrite"), work.resolve("killed.log"));
+        // A short lease, renewed every second: a second driver sees the renewal, and is refused, within about a second.
+        List<String> first = new java.util.ArrayList<>(args("r", "overwrite"));
+        first.add("output.lock-lease=3s");
+        Process doomed = JobRuns.start(first, work.resolve("killed.log"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
-            while (!Files.isDirectory(checkpointOfEpoch2)) {
-                assertTrue(doomed.isAlive(), "the run ended before its epoch-2 checkpoint: " + Files.readString(work.resolve("killed.log")));
-                assertTrue(System.nanoTime() < deadline, "no epoch-2 checkpoint within " + MINUTES + " minutes");
-                Thread.sleep(100);
-            }
-            // While the first driver lives, a second one of the same run.id must stop at the lock.
+            awaitCheckpoint(doomed, softmaxEpoch1);
+            // While the first driver lives (and has the whole MLP still to train), a second one of the same run.id stops at the lock.
             secondDriver = JobRuns.inProcess(args("r", "resume"));
+            awaitCheckpoint(doomed, mlpEpoch2);
         } finally {
             doomed.destroyForcibly();
             doomed.waitFor(60, TimeUnit.SECONDS);
         }
         killedLog = Files.readString(work.resolve("killed.log"));
         assertNotEquals(0, doomed.exitValue(), "the first driver must really have been killed");
+        assertFalse(killedLog.contains("mlp epoch 3/"), "killed too late, after the MLP's last epoch:\n" + killedLog);
         assertFalse(Files.exists(output.resolve("r/_SUCCESS")), "a killed run must not be visible");
 
         resumedLog = runToEnd(args("r", "resume"), work.resolve("resumed.log"));
@@ -78,6 +79,15 @@ class ResumeAfterKillIT {
         // The same seeds without the interruption: what the resumed run should match.
         runToEnd(args("u", "overwrite"), work.resolve("uninterrupted.log"));
         uninterrupted = output.resolve("u");
+    }
+
+    private void awaitCheckpoint(Process driver, Path checkpoint) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
+        while (!Files.isDirectory(checkpoint)) {
+            assertTrue(driver.isAlive(), "the run ended before checkpoint " + checkpoint + ": " + Files.readString(work.resolve("killed.log")));
+            assertTrue(System.nanoTime() < deadline, "no checkpoint " + checkpoint + " within " + MINUTES + " minutes");
+            Thread.sleep(100);
+        }
     }
 
     private static String runToEnd(List<String> args, Path log) throws Exception {
@@ -95,7 +105,7 @@ class ResumeAfterKillIT {
     void aSecondDriverOfTheSameRunIsRefusedAtTheLock() {
         assertEquals(2, secondDriver.exitCode(), secondDriver.stderr());
         String line = secondDriver.lastLine();
-        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("r.lock"), line);
+        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("_temporary/r/lock"), line);
     }
 
     @Test

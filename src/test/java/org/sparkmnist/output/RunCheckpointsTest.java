@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.dataset.DataSet;
@@ -19,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.training.EpochMetrics;
 
 class RunCheckpointsTest {
@@ -26,8 +29,20 @@ class RunCheckpointsTest {
     @TempDir
     Path out;
 
+    private RunStore store;
+
     private RunCheckpoints checkpoints() throws IOException {
-        return RunCheckpoints.of(out.toString(), "r1", new Configuration());
+        if (store == null) {
+            store = RunStore.open(out.toString(), "r1", StoredRuns.LEASE, new Configuration());
+        }
+        return store.checkpoints();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
     }
 
     /** A tiny network that has taken a step, so its Adam state is not all zeros. */
@@ -53,7 +68,7 @@ class RunCheckpointsTest {
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", network, history(2), Map.of("train.epochs", "4"));
 
-        RunCheckpoints.Checkpoint latest = checkpoints.latest("mlp").orElseThrow();
+        RunCheckpoints.Loaded latest = checkpoints.load("mlp").orElseThrow();
         assertEquals(2, latest.epoch());
         assertEquals(history(2), latest.history());
         assertEquals(Map.of("train.epochs", "4"), latest.settings());
@@ -66,16 +81,31 @@ class RunCheckpointsTest {
     }
 
     @Test
-    void onlyTheLatestCompleteEpochIsKept() throws IOException {
+    void theTwoNewestCompleteEpochsAreKept() throws IOException {
+        MultiLayerNetwork network = trainedTinyNetwork();
+        RunCheckpoints checkpoints = checkpoints();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            checkpoints.save("mlp", network, history(epoch), Map.of());
+        }
+        try (var files = Files.list(Path.of(checkpoints.directory().toUri()).resolve("mlp"))) {
+            assertEquals(List.of("epoch-0002", "epoch-0003"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(3, checkpoints.load("mlp").orElseThrow().epoch());
+        assertTrue(checkpoints.load("softmax").isEmpty());
+    }
+
+    @Test
+    void whenTheNewestCheckpointDoesNotLoadTheOneBeforeIsUsed() throws IOException {
         MultiLayerNetwork network = trainedTinyNetwork();
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", network, history(1), Map.of());
         checkpoints.save("mlp", network, history(2), Map.of());
-        try (var files = Files.list(Path.of(checkpoints.directory().toUri()).resolve("mlp"))) {
-            assertEquals(List.of("epoch-0002"), files.map(p -> p.getFileName().toString()).toList());
-        }
-        assertEquals(2, checkpoints.latest("mlp").orElseThrow().epoch());
-        assertTrue(checkpoints.latest("softmax").isEmpty());
+        Path newest = Path.of(checkpoints.directory().toUri()).resolve("mlp/epoch-0002/model.zip");
+        Files.write(newest, Arrays.copyOf(Files.readAllBytes(newest), 100));
+        RunCheckpoints.Loaded loaded = checkpoints.load("mlp").orElseThrow();
+        assertEquals(1, loaded.epoch());
+        assertEquals(history(1), loaded.history());
+        assertArrayEquals(network.params().toFloatVector(), loaded.network().params().toFloatVector());
     }
 
     @Test
@@ -85,7 +115,7 @@ class RunCheckpointsTest {
         Path partial = Path.of(checkpoints.directory().toUri()).resolve("mlp/epoch-0003.partial-1a2b3c4d");
         Files.createDirectories(partial);
         Files.write(partial.resolve("model.zip"), new byte[] {1, 2, 3});
-        assertEquals(2, checkpoints.latest("mlp").orElseThrow().epoch());
+        assertEquals(2, checkpoints.load("mlp").orElseThrow().epoch());
         checkpoints.save("mlp", trainedTinyNetwork(), history(3), Map.of());
         assertFalse(Files.exists(partial), "the next save clears what a killed one left");
     }
@@ -94,9 +124,9 @@ class RunCheckpointsTest {
     void checkpointsLiveUnderTheRunIdNotTheAttemptAndDiscardRemovesThem() throws IOException {
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", trainedTinyNetwork(), history(1), Map.of());
-        assertTrue(Files.isDirectory(out.resolve("_temporary/r1.checkpoint/mlp/epoch-0001")));
+        assertTrue(Files.isDirectory(out.resolve("_temporary/r1/checkpoints/mlp/epoch-0001")));
         checkpoints.discard();
         assertFalse(checkpoints.exists());
-        assertTrue(checkpoints.latest("mlp").isEmpty());
+        assertTrue(checkpoints.load("mlp").isEmpty());
     }
 }

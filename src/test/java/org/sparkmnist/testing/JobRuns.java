@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.sparkmnist.job.MnistTrainingJob;
@@ -52,13 +53,28 @@ public final class JobRuns {
 
     /** {@code mainClass} of this JVM's classpath in a JVM of its own, as {@link #start} starts the job. */
     public static Process startMain(String mainClass, List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of("submit/java.sh", "-Xmx3g", mainClass));
+        return startMain(List.of(), Map.of(), List.of(), mainClass, args, log);
+    }
+
+    /**
+     * As {@link #startMain(String, List, Path)}, with more JVM options (system properties, as spark-submit's
+     * --conf sets them), environment variables, and classpath entries put before this JVM's.
+     */
+    public static Process startMain(List<String> jvmOptions, Map<String, String> env, List<Path> classpathFirst, String mainClass,
+                                    List<String> args, Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of("submit/java.sh", "-Xmx3g"));
+        command.addAll(jvmOptions);
+        command.add(mainClass);
+        List<String> classpath = new ArrayList<>(classpathFirst.stream().map(Path::toString).toList());
+        classpath.add(System.getProperty("java.class.path"));
         command.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
-        builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        // submit/java.sh runs the JVM on this classpath instead of the local build.
+        builder.environment().put("CLASSPATH", String.join(java.io.File.pathSeparator, classpath));
         builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().putAll(env);
         return builder.start();
     }
 

@@ -8,13 +8,12 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.core.config.Configurator;
 
-/** A real HDFS in the test JVM: one NameNode and one DataNode whose every socket (RPC, data transfer, HTTP) is on 127.0.0.1. */
+/** A real HDFS in this JVM for integration tests: one NameNode and one DataNode, every socket on 127.0.0.1. */
 public final class MiniHdfs {
 
     private MiniHdfs() {
     }
 
-    /** Starts it afresh in {@code baseDir} (deleted first) and waits until it is up. */
     public static MiniDFSCluster start(File baseDir) throws IOException {
         // The NameNode's and DataNode's own chatter (and their shutdown) is not what the tests are about.
         Configurator.setLevel("org.apache.hadoop", Level.ERROR);
