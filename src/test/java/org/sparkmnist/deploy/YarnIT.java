@@ -304,9 +304,13 @@ class YarnIT {
         return new AmKill(am.get(0).pid(), executorMb, executorCommands);
     }
 
-    /** JVMs of {@code appId}'s containers (their working directory is the container's) running {@code mainClass}. */
+    /**
+     * JVMs of {@code appId}'s containers (their working directory is the container's) running
+     * {@code mainClass}; not the shell YARN's launch script starts each of them with.
+     */
     private static List<ProcessHandle> containerJvms(ApplicationId appId, String mainClass) {
         return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .filter(p -> p.info().commandLine().orElse("").contains(mainClass))
                 .filter(p -> workingDirectory(p).contains(appId.toString()))
                 .toList();
