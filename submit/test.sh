@@ -17,7 +17,10 @@ cd "$root"
 packages=()
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
-python3 -c 'import ensurepip, venv' 2>/dev/null || packages+=(python3-venv)
+# Debian's own python3 makes virtual environments only with python3-venv.
+if ! command -v python3 >/dev/null || [ "$(command -v python3)" = /usr/bin/python3 ]; then
+  dpkg -s python3-venv >/dev/null 2>&1 || packages+=(python3-venv)
+fi
 command -v curl >/dev/null || packages+=(curl)
 command -v pgrep >/dev/null || packages+=(procps)
 command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
