@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Measures what distribution costs: the MLP trained with the same config, on this machine, by
-#   (a) plain DL4J in one JVM (ND4J's own threads on all cores),
+# Measures what distribution costs and how far the job is from what a user would pick instead: the MLP
+# trained with the same config, split and minibatch size, on this machine, by
+#   (a) DL4J in one JVM: plain MultiLayerNetwork.fit (ND4J's own threads on all cores), and
+#       ParallelWrapper (a worker per core, as DL4J's guide recommends for one machine),
 #   (b) the Spark job in local mode with 2 workers (submit/run-local.sh),
 #   (c) the Spark job on a 2-worker standalone cluster (submit/standalone-cluster.sh + spark-submit.sh),
+#   (d) PyTorch (Debian's python3-torch on Debian's OpenMP OpenBLAS; submit/benchmark/pytorch_mlp.py) on all cores,
 # then the averaging-frequency trade-off and, with --scales, the cost at k times the data.
-# Reports seconds per epoch (median of epochs 2..N), examples/s, test accuracy, peak RSS of driver
-# and executors, and the ratio to (a); writes the tables into docs/BENCHMARKS.md with the machine,
-# date, commit and command. The last line is "distributed/single epoch-time ratio: X.XX", (b)/(a).
+# Reports seconds per epoch (median of epochs 2..N), time to 98.0% validation accuracy, test accuracy,
+# peak RSS of driver and executors, and ratios; writes the tables into docs/BENCHMARKS.md with the
+# machine, date, commit and command. The last two lines are "distributed/single epoch-time ratio: X.XX",
+# (b) over the faster (a), and "distributed/pytorch epoch-time ratio: X.XX", (b) over (d).
 #
-#   submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--report FILE]
-#                       [--scale-epochs N] [FILE.conf ...] [key=value ...]
+#   submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--no-pytorch]
+#                       [--report FILE] [--scale-epochs N] [FILE.conf ...] [key=value ...]
 #
+# (d) needs the Debian packages python3-torch and libopenblas0-openmp; run as root, this installs them when missing.
 # Logs of every configuration are in target/benchmark/logs, their run directories in target/benchmark/runs.
 set -euo pipefail
 
@@ -18,9 +23,29 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 cluster=yes
+pytorch=yes
 for arg in "$@"; do
   [ "$arg" != --no-cluster ] || cluster=
+  [ "$arg" != --no-pytorch ] || pytorch=
 done
+
+# (d) runs on Debian's PyTorch; without OpenBLAS it would fall back to the reference BLAS, about 50x slower.
+# OpenBLAS's OpenMP build shares PyTorch's threads; its default pthread build fights them for the cores.
+if [ -n "$pytorch" ]; then
+  packages=()
+  for package in python3-torch libopenblas0-openmp; do
+    dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
+  done
+  if [ ${#packages[@]} -gt 0 ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "benchmark: error: (d) needs the Debian packages ${packages[*]} (run: sudo apt-get install ${packages[*]}; or leave (d) out with --no-pytorch)" >&2
+      exit 1
+    fi
+    echo "benchmark: installing ${packages[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  fi
+fi
 
 # Build, fetch and install first, so that no measured process compiles or downloads anything.
 submit/build-local.sh

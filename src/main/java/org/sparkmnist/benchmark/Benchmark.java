@@ -1,45 +1,58 @@
 package org.sparkmnist.benchmark;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.job.JobExit;
+import org.sparkmnist.model.ModelSpec;
 
 /**
- * The speed benchmark behind {@code submit/benchmark.sh}: the MLP trained (a) by plain DL4J in one JVM,
- * (b) by the Spark job in local mode and (c) by the Spark job on a two-worker standalone cluster, all
- * on this machine with the same config; then the averaging-frequency trade-off and, on request, the
- * cost at k times the data. It prints the tables, writes them into docs/BENCHMARKS.md with the machine,
- * date, commit and command, and ends with the distributed/single epoch-time ratio of (b) to (a).
+ * The speed benchmark behind {@code submit/benchmark.sh}: the MLP trained, on this machine with the same
+ * config, split and minibatch size, by (a) DL4J in one JVM, with plain {@code fit} and with
+ * {@code ParallelWrapper}, (b) the Spark job in local mode, (c) the Spark job on a two-worker standalone
+ * cluster and (d) a PyTorch script; then the averaging-frequency trade-off and, on request, the cost at
+ * k times the data. It prints the tables, writes them into docs/BENCHMARKS.md with the machine, date,
+ * commit and command, and ends with two ratio lines: local mode's epoch time against the best
+ * single-JVM DL4J and against PyTorch.
  *
  * <p>Every configuration runs as its own process, so each one's memory is measured on its own and no
- * JIT or native state carries over from one to the next.
+ * JIT or native state carries over from one to the next. Each table is one method, published by
+ * {@link #publish}; a new table is one more method and one more call in {@link #run}.
  */
 public final class Benchmark {
 
     static final String MODEL = "mlp";
     private static final String MASTER = "spark://127.0.0.1:7077";
-
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     private final BenchmarkOptions options;
+    private final JobSettings settings;
+    /**
+     * ParallelWrapper set up for this machine: a worker per core, each on one BLAS thread (with ND4J's
+     * default threads, two workers oversubscribed two cores and took twice as long), averaging
+     * parameters and updater state as often as the job does, every train.averaging-frequency
+     * minibatches per worker. Averaging every round cost 1.8x the epoch time; every 5 or 20 rounds
+     * measured the same speed and accuracy (docs/BENCHMARKS.md).
+     */
+    private final ParallelWrapperSettings wrapper;
     private final Path work = Path.of("target", "benchmark");
-    private final int defaultFrequency;
-    private final long trainExamples;
-    private final String dataDir;
+    private String document;
+    private String provenance;
 
     private Benchmark(BenchmarkOptions options, JobSettings settings) {
         this.options = options;
-        this.defaultFrequency = settings.train().averagingFrequency();
-        this.trainExamples = settings.split().train();
-        this.dataDir = settings.data().dir();
+        this.settings = settings;
+        this.wrapper = new ParallelWrapperSettings(Math.max(2, CORES), settings.train().averagingFrequency());
     }
 
     public static void main(String[] args) {
@@ -49,78 +62,132 @@ public final class Benchmark {
         }
         System.exit(JobExit.run(() -> {
             BenchmarkOptions options = BenchmarkOptions.parse(List.of(args));
-            // The same config every run gets, checked once here so a typo fails in a second, not after (a).
-            new Benchmark(options, SettingsLoader.load(options.jobArgs())).run();
+            // The config every run gets, checked once here so a typo fails in a second, not after (a).
+            new Benchmark(options, SettingsLoader.load(modelArgs(options.jobArgs()))).run();
         }));
     }
 
     private void run() throws Exception {
         Machine machine = Machine.describe();
         say("benchmark on " + machine.summary());
-        List<Measurement> comparison = new ArrayList<>();
-        comparison.add(baseline());
-        comparison.add(local("(b) Spark local mode, 2 workers", "local", List.of()));
-        if (options.cluster()) {
-            try (StandaloneCluster cluster = StandaloneCluster.start(work.resolve("logs/cluster.log"))) {
-                comparison.add(submitted("(c) Spark standalone cluster, 2 workers", "cluster", List.of()));
-            }
-        }
-        String table = BenchmarkReport.comparison(comparison);
-        System.out.print(table);
+        // Before anything runs: a config the PyTorch reference cannot train should fail in a second.
+        Path recipe = options.pytorch() ? pytorchRecipe() : null;
+        document = Files.exists(options.report()) ? Files.readString(options.report()) : "";
+        provenance = machine.provenance(options.commandLine());
 
-        String document = Files.exists(options.report()) ? Files.readString(options.report()) : "";
-        String provenance = machine.provenance(options.commandLine());
-        document = BenchmarkReport.replaceSection(document, "comparison", provenance + table);
-
+        Comparison comparison = comparison(recipe);
+        publish("comparison", BenchmarkReport.comparison(comparison));
         if (!options.frequencies().isEmpty()) {
-            List<Measurement> rows = new ArrayList<>();
-            for (int frequency : options.frequencies()) {
-                rows.add(frequency == defaultFrequency ? comparison.get(1)
-                        : local("averaging every " + frequency, "frequency-" + frequency, List.of("train.averaging-frequency=" + frequency)));
-            }
-            String frequencies = BenchmarkReport.frequencies(options.frequencies(), rows);
-            System.out.print(frequencies);
-            document = BenchmarkReport.replaceSection(document, "frequency", provenance + frequencies);
+            publish("frequency", frequencyTable(comparison.local()));
         }
         if (!options.scales().isEmpty()) {
-            String scaling = BenchmarkReport.scaling(options.scales(), scaled());
-            System.out.print(scaling);
-            document = BenchmarkReport.replaceSection(document, "scaling", provenance + scaling);
+            publish("scaling", BenchmarkReport.scaling(options.scales(), scaled()));
         }
+
         Files.createDirectories(options.report().toAbsolutePath().getParent());
         Path temporary = options.report().resolveSibling(options.report().getFileName() + ".tmp");
         Files.writeString(temporary, document, StandardCharsets.UTF_8);
-        Files.move(temporary, options.report(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temporary, options.report(), StandardCopyOption.REPLACE_EXISTING);
         say("tables written to " + options.report());
-        System.out.printf(Locale.ROOT, "distributed/single epoch-time ratio: %.2f%n",
-                comparison.get(1).secondsPerEpoch() / comparison.get(0).secondsPerEpoch());
+        System.out.print(BenchmarkReport.ratioLines(comparison));
     }
 
-    /** (a): plain DL4J in one JVM, with ND4J's own threading over both cores. */
-    private Measurement baseline() throws Exception {
-        Path result = work.resolve("baseline.json");
+    /** Prints a table and puts it, under the run's provenance, between its markers in the report. */
+    private void publish(String section, String table) {
+        System.out.print(table);
+        document = BenchmarkReport.replaceSection(document, section, provenance + table);
+    }
+
+    /** (a), (b), (c) and (d), one after the other, each alone on the machine. */
+    private Comparison comparison(Path recipe) throws Exception {
+        List<Measurement> singleJvm = List.of(
+                singleJvm("(a) single JVM, DL4J plain fit", "baseline", Optional.empty()),
+                singleJvm("(a) single JVM, DL4J ParallelWrapper, " + wrapper.workers() + " workers", "parallel-wrapper",
+                        Optional.of(wrapper)));
+        Measurement local = local("(b) Spark local mode, 2 workers", "local", List.of());
+        Optional<Measurement> cluster = Optional.empty();
+        if (options.cluster()) {
+            try (StandaloneCluster ignored = StandaloneCluster.start(work.resolve("logs/cluster.log"))) {
+                cluster = Optional.of(submitted("(c) Spark standalone cluster, 2 workers", "cluster", List.of()));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        notes.add("(a) ParallelWrapper: " + wrapper.describe() + " (parameters and updater state), one BLAS thread per worker, "
+                + "no prefetching (the minibatches are in memory).");
+        Optional<Measurement> pytorch = Optional.empty();
+        if (recipe != null) {
+            Path result = work.resolve("pytorch.json");
+            pytorch = Optional.of(pytorch(recipe, result));
+            notes.add(PytorchReference.describe(result));
+        }
+        String coretype = System.getenv("OPENBLAS_CORETYPE");
+        if (coretype != null && !coretype.isBlank()) {
+            notes.add("OPENBLAS_CORETYPE=" + coretype + " was set for every configuration: ND4J's OpenBLAS and Debian's both use "
+                    + "that kernel.");
+        }
+        return new Comparison(singleJvm, local, cluster, pytorch, notes);
+    }
+
+    /** Averaging frequency against speed and accuracy in local mode; the default frequency's row is (b). */
+    private String frequencyTable(Measurement atDefault) throws Exception {
+        List<Measurement> rows = new ArrayList<>();
+        for (int frequency : options.frequencies()) {
+            rows.add(frequency == settings.train().averagingFrequency() ? atDefault
+                    : local("averaging every " + frequency, "frequency-" + frequency, List.of("train.averaging-frequency=" + frequency)));
+        }
+        return BenchmarkReport.frequencies(options.frequencies(), rows);
+    }
+
+    /** (a): DL4J in one JVM, by plain fit or by ParallelWrapper; no Spark anywhere. */
+    private Measurement singleJvm(String name, String logName, Optional<ParallelWrapperSettings> parallel) throws Exception {
+        Path result = work.resolve(logName + ".json");
         Files.createDirectories(work);
         Files.deleteIfExists(result);
         List<String> command = new ArrayList<>(Jvm.command(SingleJvmBaseline.class));
-        command.addAll(List.of("--result", result.toString(), "models=[" + MODEL + "]"));
-        command.addAll(options.jobArgs());
+        command.addAll(List.of("--result", result.toString()));
+        parallel.ifPresent(w -> command.addAll(List.of("--parallel-wrapper", String.valueOf(w.workers()),
+                String.valueOf(w.averagingFrequency()))));
+        command.addAll(modelArgs(options.jobArgs()));
         Map<String, String> environment = new HashMap<>(Jvm.environment());
-        // The baseline is the single-machine alternative at its best: all cores for ND4J, unless told otherwise.
-        environment.put("OMP_NUM_THREADS", System.getenv("BASELINE_OMP_NUM_THREADS"));
-        MeasuredProcess.Outcome outcome = measure("(a) single JVM", command, environment, "baseline");
-        JsonNode json = RunResults.baseline(result);
-        List<Double> seconds = new ArrayList<>();
-        json.path("epoch_seconds").forEach(s -> seconds.add(s.doubleValue()));
-        return new Measurement("(a) single JVM, plain DL4J fit", trainExamples, seconds, json.path("test_accuracy").doubleValue(),
-                outcome.driverPeakMb(), 0);
+        // Plain fit is the single-machine alternative at its best with all cores for ND4J's operations, unless
+        // told otherwise; ParallelWrapper's workers are the parallelism, so each gets one BLAS thread, as
+        // Spark's local workers do.
+        environment.put("OMP_NUM_THREADS", parallel.isPresent() ? "1" : System.getenv("BASELINE_OMP_NUM_THREADS"));
+        MeasuredProcess.Outcome outcome = measure(name, command, environment, logName);
+        return RunResults.ofResultFile(result).measurement(name, settings.split().train(), outcome);
+    }
+
+    /** (d): the PyTorch script on the recipe, with as many threads as the machine has cores. */
+    private Measurement pytorch(Path recipe, Path result) throws Exception {
+        Files.deleteIfExists(result);
+        MeasuredProcess.Outcome outcome = measure("(d) PyTorch", PytorchReference.command(recipe, result, CORES),
+                PytorchReference.environment(CORES), "pytorch");
+        return RunResults.ofResultFile(result).measurement(PytorchReference.rowName(result), settings.split().train(), outcome);
+    }
+
+    /** The PyTorch script's recipe for the benchmarked model, split included, written before anything is measured. */
+    private Path pytorchRecipe() throws IOException {
+        ModelSpec spec = settings.models().stream().filter(m -> m.name().equals(MODEL)).findFirst()
+                .orElseThrow(() -> new BadInputException("the benchmark trains model " + MODEL + "; models must include it"));
+        Path recipe = work.resolve("pytorch-recipe.json");
+        Files.createDirectories(work);
+        Files.writeString(recipe, PytorchReference.recipe(settings, spec), StandardCharsets.UTF_8);
+        return recipe;
+    }
+
+    /** The job's arguments with the benchmarked model first, so the user's own files and overrides still win. */
+    private static List<String> modelArgs(List<String> jobArgs) {
+        List<String> args = new ArrayList<>(List.of("models=[" + MODEL + "]"));
+        args.addAll(jobArgs);
+        return args;
     }
 
     private Measurement local(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, false, extra, trainExamples);
+        return job(name, runId, false, extra, settings.split().train());
     }
 
     private Measurement submitted(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, true, extra, trainExamples);
+        return job(name, runId, true, extra, settings.split().train());
     }
 
     /** The job run through the user's own entry point: spark-submit.sh on the cluster, run-local.sh otherwise. */
@@ -132,9 +199,7 @@ public final class Benchmark {
         command.addAll(options.jobArgs());
         command.addAll(extra);
         MeasuredProcess.Outcome outcome = measure(name, command, Map.of("SPARK_MNIST_NO_FETCH", "1"), runId);
-        Path run = runs.resolve(runId);
-        return new Measurement(name, examples, RunResults.epochSeconds(run, MODEL), RunResults.testAccuracy(run, MODEL),
-                outcome.driverPeakMb(), outcome.executorPeakMb());
+        return RunResults.ofRun(runs.resolve(runId), MODEL).measurement(name, examples, outcome);
     }
 
     private MeasuredProcess.Outcome measure(String name, List<String> command, Map<String, String> environment, String logName)
@@ -179,7 +244,7 @@ public final class Benchmark {
 
     /** The job's data.dir as the config resolves it, for the generator to copy from. */
     private String sourceData() {
-        return Path.of(dataDir).toAbsolutePath().toString();
+        return Path.of(settings.data().dir()).toAbsolutePath().toString();
     }
 
     static void say(String line) {

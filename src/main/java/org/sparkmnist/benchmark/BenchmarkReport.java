@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The benchmark's tables in docs/BENCHMARKS.md. Each table lives between its own pair of markers, so
+ * The benchmark's tables in docs/BENCHMARKS.md, and its closing ratio lines. Each table lives between its own pair of markers, so
  * a run rewrites the tables it measured and leaves the others and the hand-written analysis alone.
  */
 final class BenchmarkReport {
@@ -14,18 +14,51 @@ final class BenchmarkReport {
     private BenchmarkReport() {
     }
 
-    /** The main comparison: every configuration against the first one, the single-JVM baseline. */
-    static String comparison(List<Measurement> rows) {
-        Measurement baseline = rows.get(0);
-        StringBuilder table = new StringBuilder(
-                "| configuration | s/epoch (median, epochs 2..N) | examples/s | test accuracy | driver peak RSS | executor peak RSS | ratio to single JVM |\n"
-                        + "|---|---:|---:|---:|---:|---:|---:|\n");
-        for (Measurement m : rows) {
-            table.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %.2f%% | %s | %s | %.2f |\n", m.name(), m.secondsPerEpoch(),
-                    m.examplesPerSecond(), 100 * m.testAccuracy(), mib(m.driverPeakMb()), mib(m.executorPeakMb()),
-                    m.secondsPerEpoch() / baseline.secondsPerEpoch()));
+    /** The validation accuracy whose arrival the comparison times. */
+    static final double TARGET_ACCURACY = 0.98;
+
+    /**
+     * The main comparison: every configuration's epoch time, time to {@link #TARGET_ACCURACY}, test
+     * accuracy and memory, and its epoch time against the best single-JVM DL4J and against PyTorch;
+     * then the notes on how the alternatives ran.
+     */
+    static String comparison(Comparison comparison) {
+        double single = comparison.bestSingleJvm().secondsPerEpoch();
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+                "| configuration | s/epoch (median, epochs 2..N) | examples/s | time to %.1f%% validation accuracy | test accuracy "
+                        + "| driver (or only process) peak RSS | executor peak RSS | s/epoch ratio to best single-JVM DL4J "
+                        + "| s/epoch ratio to PyTorch |\n"
+                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", 100 * TARGET_ACCURACY));
+        for (Measurement m : comparison.rows()) {
+            String toPytorch = comparison.pytorch().map(p -> ratio(m.secondsPerEpoch() / p.secondsPerEpoch())).orElse("-");
+            table.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %s | %.2f%% | %s | %s | %s | %s |\n", m.name(),
+                    m.secondsPerEpoch(), m.examplesPerSecond(), timeToTarget(m), 100 * m.testAccuracy(), mib(m.driverPeakMb()),
+                    mib(m.executorPeakMb()), ratio(m.secondsPerEpoch() / single), toPytorch));
+        }
+        if (!comparison.notes().isEmpty()) {
+            table.append('\n');
+            comparison.notes().forEach(note -> table.append(note).append('\n'));
         }
         return table.toString();
+    }
+
+    /**
+     * The benchmark's last two lines: local mode's epoch time against the best single-JVM DL4J, and
+     * against PyTorch (or why there is no such figure).
+     */
+    static String ratioLines(Comparison comparison) {
+        return "distributed/single epoch-time ratio: " + ratio(comparison.distributedSingleRatio()) + "\n"
+                + "distributed/pytorch epoch-time ratio: "
+                + comparison.distributedPytorchRatio().map(BenchmarkReport::ratio).orElse("not measured (--no-pytorch)") + "\n";
+    }
+
+    static String timeToTarget(Measurement m) {
+        return m.reaching(TARGET_ACCURACY).map(r -> String.format(Locale.ROOT, "%.1f s (epoch %d)", r.seconds(), r.epoch()))
+                .orElse("not reached");
+    }
+
+    private static String ratio(double ratio) {
+        return String.format(Locale.ROOT, "%.2f", ratio);
     }
 
     /** Averaging frequency against speed and accuracy. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -35,12 +36,13 @@ import org.sparkmnist.training.TallyAccumulator;
 import org.sparkmnist.training.TestEvaluator;
 
 /**
- * The single-machine alternative the Spark job is measured against: the same config, model, split,
- * minibatches and per-epoch metrics, trained by one plain {@code MultiLayerNetwork.fit} in one JVM with
- * ND4J's own threading, no Spark anywhere.
+ * The single-machine alternatives the Spark job is measured against: the same config, model, split,
+ * minibatches and per-epoch metrics, trained in one JVM with no Spark anywhere, either by plain
+ * {@code MultiLayerNetwork.fit} with ND4J's own threading or by DL4J's {@code ParallelWrapper}.
  *
- * <p>Usage: {@code SingleJvmBaseline --result FILE.json [FILE.conf ...] [key=value ...]}; it trains the
- * first model of {@code models}. The result file holds each epoch's seconds and the test accuracy.
+ * <p>Usage: {@code SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS AVERAGING_FREQUENCY]
+ * [FILE.conf ...] [key=value ...]}; it trains the first model of {@code models}. The result file holds
+ * each epoch's seconds and validation accuracy, and the test accuracy.
  */
 public final class SingleJvmBaseline {
 
@@ -49,21 +51,40 @@ public final class SingleJvmBaseline {
     private SingleJvmBaseline() {
     }
 
+    static final String USAGE =
+            "usage: SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS AVERAGING_FREQUENCY] [FILE.conf ...] [key=value ...]";
+
     public static void main(String[] args) {
         System.exit(JobExit.run(() -> {
             List<String> rest = new ArrayList<>(List.of(args));
             if (rest.size() < 2 || !rest.get(0).equals("--result")) {
-                throw new org.sparkmnist.BadInputException("usage: SingleJvmBaseline --result FILE.json [FILE.conf ...] [key=value ...]");
+                throw new org.sparkmnist.BadInputException(USAGE);
             }
             rest.remove(0);
             Path result = Path.of(rest.remove(0));
+            Optional<ParallelWrapperSettings> wrapper = Optional.empty();
+            if (!rest.isEmpty() && rest.get(0).equals("--parallel-wrapper")) {
+                if (rest.size() < 3) {
+                    throw new org.sparkmnist.BadInputException(USAGE);
+                }
+                wrapper = Optional.of(new ParallelWrapperSettings(positive(rest.get(1)), positive(rest.get(2))));
+                rest.subList(0, 3).clear();
+            }
             JobSettings settings = SettingsLoader.load(rest);
             QuietLogging.apply(settings.spark().logLevel());
-            Files.writeString(result, run(settings), StandardCharsets.UTF_8);
+            Files.writeString(result, run(settings, wrapper), StandardCharsets.UTF_8);
         }));
     }
 
-    static String run(JobSettings settings) throws Exception {
+    private static int positive(String number) {
+        try {
+            return Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            throw new org.sparkmnist.BadInputException(USAGE + " (" + number + " is not a number)");
+        }
+    }
+
+    static String run(JobSettings settings, Optional<ParallelWrapperSettings> wrapper) throws Exception {
         DataSettings data = settings.data();
         IdxReader reader = new IdxReader(new Configuration());
         IdxImages images = reader.readImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
@@ -85,28 +106,31 @@ public final class SingleJvmBaseline {
         network.setListeners(new RunningTrainingMetrics(trainTally));
         Random order = new Random(settings.train().seed());
         List<Double> seconds = new ArrayList<>();
+        List<Double> validationAccuracy = new ArrayList<>();
         double total = 0;
         int epochs = settings.train().epochs();
-        LOG.info("{}: single JVM, {} epochs, batch {}, {} minibatches", spec.name(), epochs, batch, train.size());
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            long start = System.nanoTime();
-            Collections.shuffle(train, order);
-            trainTally.reset();
-            for (DataSet minibatch : train) {
-                network.fit(minibatch);
+        LOG.info("{}: single JVM, {}, {} epochs, batch {}, {} minibatches", spec.name(),
+                wrapper.map(w -> "ParallelWrapper with " + w.describe()).orElse("plain fit"), epochs, batch, train.size());
+        try (EpochFitter fitter = wrapper.map(w -> EpochFitter.parallelWrapper(network, w)).orElseGet(() -> EpochFitter.plain(network))) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
+                long start = System.nanoTime();
+                Collections.shuffle(train, order);
+                trainTally.reset();
+                fitter.fitEpoch(train);
+                // fit(DataSet) leaves the epoch count alone; learning-rate schedules step on it, as in the Spark job.
+                network.incrementEpochCount();
+                Tally validated = Tally.EMPTY;
+                for (DataSet minibatch : validation) {
+                    validated = validated.plus(CrossEntropy.tally(network.output(minibatch.getFeatures(), false), minibatch.getLabels()));
+                }
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                total += elapsed;
+                seconds.add(elapsed);
+                validationAccuracy.add(validated.accuracy());
+                Tally trained = trainTally.value();
+                LOG.info(EpochLog.line(spec.name(), new EpochMetrics(epoch, elapsed, trained.loss(), trained.accuracy(),
+                        validated.loss(), validated.accuracy()), epochs, total));
             }
-            // fit(DataSet) leaves the epoch count alone; learning-rate schedules step on it, as in the Spark job.
-            network.incrementEpochCount();
-            Tally validated = Tally.EMPTY;
-            for (DataSet minibatch : validation) {
-                validated = validated.plus(CrossEntropy.tally(network.output(minibatch.getFeatures(), false), minibatch.getLabels()));
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            total += elapsed;
-            seconds.add(elapsed);
-            Tally trained = trainTally.value();
-            LOG.info(EpochLog.line(spec.name(), new EpochMetrics(epoch, elapsed, trained.loss(), trained.accuracy(),
-                    validated.loss(), validated.accuracy()), epochs, total));
         }
         double accuracy = TestEvaluator.evaluate(network, test, 0).accuracy();
         LOG.info("{}: test accuracy {}", spec.name(), String.format("%.4f", accuracy));
@@ -116,6 +140,7 @@ public final class SingleJvmBaseline {
         root.put("model", spec.name());
         root.put("test_accuracy", accuracy);
         seconds.forEach(root.putArray("epoch_seconds")::add);
+        validationAccuracy.forEach(root.putArray("val_accuracy")::add);
         return json.writeValueAsString(root) + "\n";
     }
 

@@ -15,20 +15,23 @@ class BenchmarkOptionsTest {
     @Test
     void benchmarkOptionsAreSeparatedFromJobConfig() {
         BenchmarkOptions options = BenchmarkOptions.parse(
-                List.of("--scales", "1,4,16", "my.conf", "--no-cluster", "train.epochs=3", "--frequencies", "none", "--report", "/tmp/b.md"));
+                List.of("--scales", "1,4,16", "my.conf", "--no-cluster", "train.epochs=3", "--frequencies", "none", "--report", "/tmp/b.md",
+                        "--no-pytorch"));
         assertEquals(List.of(1, 4, 16), options.scales());
         assertEquals(3, options.scaleEpochs());
         assertTrue(options.frequencies().isEmpty());
         assertFalse(options.cluster());
+        assertFalse(options.pytorch());
         assertEquals(Path.of("/tmp/b.md"), options.report());
         assertEquals(List.of("my.conf", "train.epochs=3"), options.jobArgs());
         assertTrue(options.commandLine().startsWith("submit/benchmark.sh --scales 1,4,16 my.conf"));
     }
 
     @Test
-    void defaultsMeasureTheClusterAndTheFrequencyTradeOff() {
+    void defaultsMeasureTheClusterPytorchAndTheFrequencyTradeOff() {
         BenchmarkOptions options = BenchmarkOptions.parse(List.of());
         assertTrue(options.cluster());
+        assertTrue(options.pytorch());
         assertFalse(options.frequencies().isEmpty());
         assertTrue(options.scales().isEmpty());
         assertEquals(Path.of("docs", "BENCHMARKS.md"), options.report());
@@ -44,5 +47,7 @@ class BenchmarkOptionsTest {
                 .getMessage().contains("--scale"));
         assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--report")))
                 .getMessage().contains("--report needs a value"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--no-torch")))
+                .getMessage().contains("--no-pytorch"));
     }
 }

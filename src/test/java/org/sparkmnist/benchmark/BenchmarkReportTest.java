@@ -1,9 +1,11 @@
 package org.sparkmnist.benchmark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkReportTest {
@@ -16,17 +18,52 @@ class BenchmarkReportTest {
     }
 
     @Test
-    void comparisonGivesEveryRowsRatioToTheFirst() {
-        String table = BenchmarkReport.comparison(List.of(measurement(List.of(9.0, 4.0, 4.0)), measurement(List.of(9.0, 5.0, 5.0))));
-        assertTrue(table.contains("| 4.00 | 12,500 |"), table);
-        assertTrue(table.contains("| 1.25 |\n"), table);
-        assertTrue(table.contains("| 98.10% |"), table);
+    void timeToTargetCountsEveryEpochUpToTheFirstThatReachesIt() {
+        Measurement m = measurement("x", List.of(10.0, 4.0, 5.0, 6.0), List.of(0.95, 0.979, 0.98, 0.99));
+        assertEquals(new Measurement.Reached(3, 19.0), m.reaching(0.98).orElseThrow());
+        assertEquals(new Measurement.Reached(1, 10.0), m.reaching(0.9).orElseThrow());
+        assertTrue(m.reaching(0.995).isEmpty());
+        assertEquals("19.0 s (epoch 3)", BenchmarkReport.timeToTarget(m));
+        assertEquals("not reached", BenchmarkReport.timeToTarget(measurement("y", List.of(1.0, 1.0), List.of(0.97, 0.9799))));
+    }
+
+    @Test
+    void comparisonGivesEveryRowsRatioToTheFasterSingleJvmAndToPytorch() {
+        Measurement fit = measurement("(a) fit", List.of(9.0, 5.0, 5.0), List.of(0.97, 0.98, 0.98));
+        Measurement wrapper = measurement("(a) wrapper", List.of(9.0, 4.0, 4.0), List.of(0.97, 0.97, 0.97));
+        Measurement local = measurement("(b) local", List.of(9.0, 5.0, 5.0), List.of(0.97, 0.98, 0.98));
+        Measurement pytorch = measurement("(d) pytorch", List.of(3.0, 2.0, 2.0), List.of(0.98, 0.98, 0.98));
+        Comparison comparison = new Comparison(List.of(fit, wrapper), local, Optional.empty(), Optional.of(pytorch), List.of("a note"));
+        String table = BenchmarkReport.comparison(comparison);
+        // (b) against the wrapper, the faster single JVM: 5 / 4; against PyTorch: 5 / 2.
+        assertTrue(table.contains("| (b) local | 5.00 | 10,000 | 14.0 s (epoch 2) | 98.10% | 1,024 MiB | (in driver) | 1.25 | 2.50 |\n"),
+                table);
+        assertTrue(table.contains("| (a) wrapper | 4.00 | 12,500 | not reached |"), table);
+        assertTrue(table.contains("| (d) pytorch | 2.00 | 25,000 | 3.0 s (epoch 1) | 98.10% | 1,024 MiB | (in driver) | 0.50 | 1.00 |"),
+                table);
+        assertEquals(List.of("(a) fit", "(a) wrapper", "(b) local", "(d) pytorch"), comparison.rows().stream().map(Measurement::name).toList());
+        assertTrue(table.endsWith("\na note\n"), table);
+        assertEquals("distributed/single epoch-time ratio: 1.25\ndistributed/pytorch epoch-time ratio: 2.50\n",
+                BenchmarkReport.ratioLines(comparison));
+    }
+
+    @Test
+    void withoutPytorchTheTableSaysSoAndTheLastLineSaysWhy() {
+        Measurement fit = measurement("(a) fit", List.of(9.0, 4.0), List.of(0.9, 0.9));
+        Measurement local = measurement("(b) local", List.of(9.0, 6.0), List.of(0.9, 0.9));
+        Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.empty(), List.of());
+        String table = BenchmarkReport.comparison(comparison);
+        assertTrue(table.contains("| 1.50 | - |\n"), table);
+        assertFalse(table.contains("\n\n"), table);
+        String lines = BenchmarkReport.ratioLines(comparison);
+        assertTrue(lines.startsWith("distributed/single epoch-time ratio: 1.50\n"), lines);
+        assertTrue(lines.endsWith("distributed/pytorch epoch-time ratio: not measured (--no-pytorch)\n"), lines);
     }
 
     @Test
     void scalingNormalisesEpochTimePerExample() {
-        Measurement one = new Measurement("1x", 50_000, List.of(9.0, 4.0), 0.98, 900, 0);
-        Measurement four = new Measurement("4x", 200_000, List.of(30.0, 18.0), 0.98, 910, 0);
+        Measurement one = new Measurement("1x", 50_000, List.of(9.0, 4.0), List.of(0.9, 0.9), 0.98, 900, 0);
+        Measurement four = new Measurement("4x", 200_000, List.of(30.0, 18.0), List.of(0.9, 0.9), 0.98, 910, 0);
         String table = BenchmarkReport.scaling(List.of(1, 4), List.of(one, four));
         assertTrue(table.contains("| 4x MNIST | 200,000 | 18.00 | 11,111 | 1.13 | 910 MiB |"), table);
     }
@@ -45,6 +82,10 @@ class BenchmarkReportTest {
     }
 
     private static Measurement measurement(List<Double> seconds) {
-        return new Measurement("x", 50_000, seconds, 0.981, 1024, 0);
+        return measurement("x", seconds, seconds.stream().map(s -> 0.9).toList());
+    }
+
+    private static Measurement measurement(String name, List<Double> seconds, List<Double> validation) {
+        return new Measurement(name, 50_000, seconds, validation, 0.981, 1024, 0);
     }
 }

@@ -1,0 +1,112 @@
+package org.sparkmnist.benchmark;
+
+import java.util.List;
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.parallelism.ParallelWrapper;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * How the single-JVM baseline fits one epoch's minibatches: DL4J's plain {@code fit}, one minibatch
+ * after another with ND4J's threads inside each operation, or DL4J's {@link ParallelWrapper}, which
+ * trains a copy of the network per worker thread and averages them, as DL4J's guide recommends for
+ * several cores in one JVM.
+ */
+interface EpochFitter extends AutoCloseable {
+
+    /** Fits every minibatch once, in the order given. */
+    void fitEpoch(List<DataSet> minibatches);
+
+    @Override
+    default void close() throws Exception {
+    }
+
+    /** Plain {@code MultiLayerNetwork.fit}, minibatch by minibatch. */
+    static EpochFitter plain(MultiLayerNetwork network) {
+        return minibatches -> minibatches.forEach(network::fit);
+    }
+
+    /**
+     * {@link ParallelWrapper} in parameter-averaging mode over {@code network}, whose listeners the
+     * workers share. Worker 0 trains {@code network} itself, so after each epoch it holds the state
+     * of the last averaging round plus worker 0's minibatches since.
+     */
+    static EpochFitter parallelWrapper(MultiLayerNetwork network, ParallelWrapperSettings settings) {
+        // The wrapper hands the network's listeners to every worker thread as they are, so they must
+        // tolerate being called from two threads at once.
+        List<TrainingListener> shared = network.getListeners().stream().map(l -> (TrainingListener) new OneAtATime(l)).toList();
+        network.setListeners(shared);
+        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(network)
+                .workers(settings.workers())
+                .averagingFrequency(settings.averagingFrequency())
+                // The minibatches are in memory already and their iterator is not asynchronous, so the
+                // wrapper would skip prefetching anyway; 0 says so instead of a buffer that never fills.
+                .prefetchBuffer(0)
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
+                .workspaceMode(WorkspaceMode.ENABLED)
+                .build();
+        return new EpochFitter() {
+            @Override
+            public void fitEpoch(List<DataSet> minibatches) {
+                // One fit call per epoch: the wrapper copies the network to its workers at the start
+                // and stops them at the end, so each epoch starts from the averaged parameters.
+                wrapper.fit(new ExistingDataSetIterator(minibatches));
+            }
+
+            @Override
+            public void close() throws Exception {
+                wrapper.close();
+            }
+        };
+    }
+
+    /** A listener whose callbacks run one at a time, whichever worker thread makes them. */
+    final class OneAtATime extends BaseTrainingListener {
+
+        private final TrainingListener delegate;
+
+        OneAtATime(TrainingListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public synchronized void iterationDone(Model model, int iteration, int epoch) {
+            delegate.iterationDone(model, iteration, epoch);
+        }
+
+        @Override
+        public synchronized void onEpochStart(Model model) {
+            delegate.onEpochStart(model);
+        }
+
+        @Override
+        public synchronized void onEpochEnd(Model model) {
+            delegate.onEpochEnd(model);
+        }
+
+        @Override
+        public synchronized void onForwardPass(Model model, List<INDArray> activations) {
+            delegate.onForwardPass(model, activations);
+        }
+
+        @Override
+        public synchronized void onForwardPass(Model model, java.util.Map<String, INDArray> activations) {
+            delegate.onForwardPass(model, activations);
+        }
+
+        @Override
+        public synchronized void onGradientCalculation(Model model) {
+            delegate.onGradientCalculation(model);
+        }
+
+        @Override
+        public synchronized void onBackwardPass(Model model) {
+            delegate.onBackwardPass(model);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.sparkmnist.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.sparkmnist.BadInputException;
+import org.sparkmnist.config.DataSettings;
+import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.IdxImageFile;
+import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.data.MnistSplit;
+import org.sparkmnist.model.HiddenActivation;
+import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.model.UpdaterKind;
+import org.sparkmnist.model.WeightInitScheme;
+
+/**
+ * (d): what a user would write instead of the Spark job, a short PyTorch script
+ * ({@code submit/benchmark/pytorch_mlp.py}) training the same network the same way on the same
+ * cores. Java decides everything the script does, in a recipe file: the idx files, the split's exact
+ * training and validation indices (from {@link MnistSplit}, so both sides train and validate on the
+ * same examples), the normalisation, the layers, the optimizer and its schedule, the epochs and the
+ * minibatch size. The script writes the same kind of result file as {@link SingleJvmBaseline}, plus
+ * what it found about its own maths library.
+ */
+final class PytorchReference {
+
+    static final Path SCRIPT = Path.of("submit", "benchmark", "pytorch_mlp.py");
+    /** Debian's interpreter: Debian's python3-torch is installed for it, not for another python3 on the PATH. */
+    static final String PYTHON = "/usr/bin/python3";
+    /** Where Debian's libopenblas0-openmp puts its libblas.so.3 on this architecture. */
+    static final Path OPENMP_BLAS = Path.of("/usr/lib", multiarch(), "openblas-openmp");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PytorchReference() {
+    }
+
+    /**
+     * The recipe for {@code spec} under {@code settings}, as JSON. Only what the script implements is
+     * accepted: dense ReLU layers with Glorot-uniform weights, no dropout or L2, Adam or RMSprop.
+     */
+    static String recipe(JobSettings settings, ModelSpec spec) throws IOException {
+        checkSupported(spec);
+        DataSettings data = settings.data();
+        localPath(data.dir());
+        IdxReader reader = new IdxReader(new Configuration());
+        IdxImageFile trainImages = reader.checkImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
+        MnistSplit split = MnistSplit.of(trainImages.count(), settings.split());
+
+        ObjectNode root = JSON.createObjectNode();
+        root.put("model", spec.name());
+        ObjectNode files = root.putObject("files");
+        files.put("train_images", localPath(trainImages.uri()));
+        files.put("train_labels", localPath(reader, data.dir(), data.trainLabels()));
+        files.put("test_images", localPath(reader, data.dir(), data.testImages()));
+        files.put("test_labels", localPath(reader, data.dir(), data.testLabels()));
+        root.put("rows", data.rows());
+        root.put("cols", data.cols());
+        root.put("classes", data.classes());
+        // The factor the job's own encoding multiplies each pixel byte by, as a float, so both sides see the same inputs.
+        root.put("pixel_scale", Encoding.of(data).pixelScale());
+        spec.hiddenLayers().forEach(root.putArray("hidden_layers")::add);
+        root.put("init_seed", spec.seed());
+        ObjectNode updater = root.putObject("updater");
+        updater.put("name", spec.updater().kind().configName());
+        updater.put("learning_rate", spec.updater().learningRate());
+        updater.put("learning_rate_decay", spec.updater().learningRateDecay());
+        updater.put("beta1", spec.updater().beta1());
+        updater.put("beta2", spec.updater().beta2());
+        updater.put("rho", spec.updater().rho());
+        updater.put("epsilon", spec.updater().epsilon());
+        root.put("epochs", settings.train().epochs());
+        root.put("batch_size", settings.train().batchSize());
+        root.put("shuffle_seed", settings.train().seed());
+        indices(root.putArray("train_indices"), split.train());
+        indices(root.putArray("validation_indices"), split.validation());
+        return JSON.writeValueAsString(root) + "\n";
+    }
+
+    /** The script's command line; {@code threads} is the number of cores it may use. */
+    static List<String> command(Path recipe, Path result, int threads) {
+        return List.of(PYTHON, SCRIPT.toString(), "--recipe", recipe.toString(), "--result", result.toString(),
+                "--threads", String.valueOf(threads));
+    }
+
+    /**
+     * {@code threads} OpenMP threads, shared by PyTorch and Debian's OpenMP build of OpenBLAS, which
+     * goes first on the library path. Debian's default build (libopenblas0-pthread) starts threads of
+     * its own that spin beside PyTorch's OpenMP threads: with two of each on two cores, an epoch took
+     * 4 to 8 times as long (docs/BENCHMARKS.md).
+     */
+    static Map<String, String> environment(int threads) {
+        String inherited = System.getenv("LD_LIBRARY_PATH");
+        String blas = OPENMP_BLAS.toString() + (inherited == null || inherited.isBlank() ? "" : ":" + inherited);
+        if (!Files.isRegularFile(OPENMP_BLAS.resolve("libblas.so.3"))) {
+            throw new IllegalStateException("Debian's libopenblas0-openmp is not installed (no " + OPENMP_BLAS.resolve("libblas.so.3")
+                    + "); submit/benchmark.sh installs it when run as root, or leave (d) out with --no-pytorch");
+        }
+        return Map.of("OMP_NUM_THREADS", String.valueOf(threads), "OPENBLAS_NUM_THREADS", String.valueOf(threads),
+                "LD_LIBRARY_PATH", blas);
+    }
+
+    /** The line under the comparison table that says how PyTorch ran: its packages, threads and maths library. */
+    static String describe(Path result) throws IOException {
+        JsonNode json = JSON.readTree(result.toFile());
+        int gemm = json.path("gemm_size").asInt();
+        return String.format(Locale.ROOT, "(d) ran torch %s (Debian python3-torch %s) on %d threads with flush-to-zero %s; "
+                        + "its matrix products went to %s (%s), where a %d x %d x %d sgemm ran at %.0f GFLOP/s.",
+                json.path("torch_version").asText("?"), json.path("torch_package").asText("?"), json.path("threads").asInt(),
+                json.path("flush_denormal").asBoolean() ? "on" : "off", json.path("blas_package").asText("?"), json.path("blas").asText("?"),
+                gemm, gemm, gemm, json.path("gemm_gflops").asDouble());
+    }
+
+    /** The row's name: Debian's version of PyTorch when it is Debian's, and the threads it had. */
+    static String rowName(Path result) throws IOException {
+        JsonNode json = JSON.readTree(result.toFile());
+        String version = json.path("torch_package").isTextual() ? json.path("torch_package").asText().replaceAll("[+~-].*", "")
+                : json.path("torch_version").asText("?");
+        return "(d) PyTorch " + version + ", " + json.path("threads").asInt() + " threads";
+    }
+
+    /** Debian's multiarch triplet for this JVM's architecture. */
+    private static String multiarch() {
+        return switch (System.getProperty("os.arch")) {
+            case "amd64", "x86_64" -> "x86_64-linux-gnu";
+            case "aarch64" -> "aarch64-linux-gnu";
+            case "ppc64le" -> "powerpc64le-linux-gnu";
+            default -> System.getProperty("os.arch") + "-linux-gnu";
+        };
+    }
+
+    private static void checkSupported(ModelSpec spec) {
+        boolean supported = spec.activation() == HiddenActivation.RELU && spec.weightInit() == WeightInitScheme.XAVIER_UNIFORM
+                && spec.dropout() == 0 && spec.l2() == 0
+                && (spec.updater().kind() == UpdaterKind.ADAM || spec.updater().kind() == UpdaterKind.RMSPROP);
+        if (!supported) {
+            throw new BadInputException("the PyTorch reference implements relu layers with xavier-uniform weights, no dropout or l2, "
+                    + "and adam or rmsprop; model." + spec.name() + " asks for activation " + spec.activation().configName()
+                    + ", weight-init " + spec.weightInit().configName() + ", dropout " + spec.dropout() + ", l2 " + spec.l2()
+                    + ", updater " + spec.updater().kind().configName() + " (leave (d) out with --no-pytorch)");
+        }
+    }
+
+    private static String localPath(IdxReader reader, String dir, String name) throws IOException {
+        org.apache.hadoop.fs.Path file = reader.locate(dir, name);
+        return localPath(file.getFileSystem(new Configuration()).makeQualified(file).toString());
+    }
+
+    private static String localPath(String uri) {
+        URI parsed = URI.create(uri);
+        if (parsed.getScheme() != null && !parsed.getScheme().equals("file")) {
+            throw new BadInputException("the PyTorch reference reads local files only, but data.dir points to " + uri
+                    + " (leave (d) out with --no-pytorch)");
+        }
+        return Path.of(parsed.getScheme() == null ? uri : parsed.getPath()).toAbsolutePath().toString();
+    }
+
+    private static void indices(ArrayNode array, int[] indices) {
+        for (int index : indices) {
+            array.add(index);
+        }
+    }
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/python3
+"""The PyTorch reference of submit/benchmark.sh: the job's MLP as a user would write it in PyTorch.
+
+It trains what a recipe file (written by org.sparkmnist.benchmark.PytorchReference) describes: the
+split's exact training and validation examples, the same normalisation, dense ReLU layers with
+Glorot-uniform weights and zero biases, Adam or RMSprop with the job's hyper-parameters and per-epoch
+learning-rate decay, the same minibatch size and number of epochs. Like the job, an epoch is training
+plus scoring the validation set, and the training metrics are running means over the epoch.
+
+    /usr/bin/python3 pytorch_mlp.py --recipe RECIPE.json --result RESULT.json [--threads N]
+
+Progress goes to stderr, one line per epoch; RESULT.json gets each epoch's seconds and validation
+accuracy, the test accuracy, and what the script found about its maths library. Exit codes: 2 for a
+bad recipe or data file, 1 for anything else (PyTorch missing, a reference BLAS).
+"""
+
+import argparse
+import gzip
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+IMAGES_MAGIC = 0x00000803
+LABELS_MAGIC = 0x00000801
+GEMM_SIZE = 1024
+
+
+class BadInput(Exception):
+    """A recipe or data file that is not what the script expects."""
+
+
+def log(message):
+    print("pytorch: " + message, file=sys.stderr, flush=True)
+
+
+def read_idx(path, magic, rows=None, cols=None):
+    """The body of an idx file (raw or gzipped) as bytes, after checking its header."""
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as f:
+            content = f.read()
+    except OSError as e:
+        raise BadInput(f"{path}: cannot be read: {e}")
+    header = 16 if magic == IMAGES_MAGIC else 8
+    if len(content) < header or int.from_bytes(content[0:4], "big") != magic:
+        raise BadInput(f"{path}: not an idx file with magic {magic:#010x}")
+    count = int.from_bytes(content[4:8], "big")
+    if magic == IMAGES_MAGIC:
+        shape = (int.from_bytes(content[8:12], "big"), int.from_bytes(content[12:16], "big"))
+        if shape != (rows, cols):
+            raise BadInput(f"{path}: images are {shape[0]}x{shape[1]}, expected {rows}x{cols}")
+        size = count * rows * cols
+    else:
+        size = count
+    if len(content) != header + size:
+        raise BadInput(f"{path}: {len(content) - header} bytes of data, its header declares {size}")
+    return count, content[header:]
+
+
+def load(recipe):
+    """Training, validation and test examples as uint8 pixel rows and label vectors (numpy)."""
+    import numpy as np
+
+    files = recipe["files"]
+    rows, cols = recipe["rows"], recipe["cols"]
+    count, pixels = read_idx(files["train_images"], IMAGES_MAGIC, rows, cols)
+    images = np.frombuffer(pixels, dtype=np.uint8).reshape(count, rows * cols)
+    label_count, label_bytes = read_idx(files["train_labels"], LABELS_MAGIC)
+    labels = np.frombuffer(label_bytes, dtype=np.uint8)
+    if label_count != count:
+        raise BadInput(f"{files['train_labels']}: {label_count} labels for {count} images")
+    train = np.asarray(recipe["train_indices"], dtype=np.int64)
+    validation = np.asarray(recipe["validation_indices"], dtype=np.int64)
+    for name, indices in (("train_indices", train), ("validation_indices", validation)):
+        if len(indices) == 0 or indices.min() < 0 or indices.max() >= count:
+            raise BadInput(f"recipe: {name} must be non-empty and within 0..{count - 1}")
+    test_count, test_pixels = read_idx(files["test_images"], IMAGES_MAGIC, rows, cols)
+    _, test_labels = read_idx(files["test_labels"], LABELS_MAGIC)
+    test = (np.frombuffer(test_pixels, dtype=np.uint8).reshape(test_count, rows * cols),
+            np.frombuffer(test_labels, dtype=np.uint8))
+    return (images[train], labels[train]), (images[validation], labels[validation]), test
+
+
+def digest(examples):
+    """SHA-256 of the pixels then the labels, in order: lets a test prove the split was read as Java wrote it."""
+    pixels, labels = examples
+    return hashlib.sha256(pixels.tobytes() + labels.tobytes()).hexdigest()
+
+
+def debian_package(name):
+    """The installed version of a Debian package, or None where there is none."""
+    try:
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", name], capture_output=True, text=True, timeout=30)
+    except OSError:
+        return None
+    return out.stdout.strip() if out.returncode == 0 and out.stdout.strip() else None
+
+
+def blas_package(libraries):
+    """The Debian package of the OpenBLAS build whose directory the mapped libraries are in, with its version."""
+    for variant in ("openmp", "pthread", "serial"):
+        if any(f"/openblas-{variant}/" in library for library in libraries):
+            version = debian_package(f"libopenblas0-{variant}")
+            return f"libopenblas0-{variant} {version}" if version else f"OpenBLAS ({variant})"
+    return None
+
+
+def blas_library():
+    """The BLAS shared library this process has actually mapped, after a matrix product has run."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps if "/" in line}
+    names = ("blas", "mkl", "blis")
+    return sorted(p for p in paths if any(n in os.path.basename(p).lower() for n in names))
+
+
+def check_maths_library(torch, threads):
+    """Which BLAS PyTorch runs on and how fast a GEMM is; refuses Debian's reference BLAS."""
+    a = torch.rand(GEMM_SIZE, GEMM_SIZE)
+    b = torch.rand(GEMM_SIZE, GEMM_SIZE)
+    torch.mm(a, b)
+    repeats = 10
+    start = time.perf_counter()
+    for _ in range(repeats):
+        torch.mm(a, b)
+    gflops = 2 * GEMM_SIZE ** 3 * repeats / (time.perf_counter() - start) / 1e9
+    libraries = blas_library()
+    config = torch.__config__.show()
+    blas_info = next((part.strip() for line in config.splitlines() for part in line.split(",") if "BLAS_INFO" in part), "")
+    log(f"torch {torch.__version__}, build {blas_info or 'BLAS_INFO not reported'}, mapped {', '.join(libraries) or 'no BLAS'}, "
+        f"{threads} threads, {GEMM_SIZE}^3 sgemm {gflops:.0f} GFLOP/s")
+    if not any("openblas" in p or "mkl" in p or "blis" in p for p in libraries):
+        raise RuntimeError(f"PyTorch runs its matrix products on {', '.join(libraries) or 'no BLAS library'} "
+                           f"({gflops:.1f} GFLOP/s): Debian's reference BLAS is about 50x slower than OpenBLAS; "
+                           "install Debian's libopenblas0-openmp (submit/benchmark.sh does when run as root)")
+    return libraries, blas_info, gflops
+
+
+def minibatches(torch, examples, batch, pixel_scale):
+    """The examples as fixed minibatches of `batch` in split order, like the job's staged minibatch files."""
+    import numpy as np
+
+    pixels, labels = examples
+    # Each pixel byte times the job's own float32 factor (1/255 or 1), exactly as the job encodes it.
+    x = torch.from_numpy(pixels.astype(np.float32) * np.float32(pixel_scale))
+    y = torch.from_numpy(labels.astype("int64"))
+    return [(x[i:i + batch], y[i:i + batch]) for i in range(0, len(y), batch)]
+
+
+def build(torch, recipe, inputs):
+    """Dense ReLU layers and a linear output (softmax is inside the loss), Keras' default initialisation."""
+    torch.manual_seed(recipe["init_seed"])
+    layers = []
+    width = inputs
+    for hidden in recipe["hidden_layers"]:
+        layers += [torch.nn.Linear(width, hidden), torch.nn.ReLU()]
+        width = hidden
+    layers.append(torch.nn.Linear(width, recipe["classes"]))
+    model = torch.nn.Sequential(*layers)
+    for layer in model:
+        if isinstance(layer, torch.nn.Linear):
+            torch.nn.init.xavier_uniform_(layer.weight)
+            torch.nn.init.zeros_(layer.bias)
+    return model
+
+
+def optimizer(torch, recipe, model):
+    u = recipe["updater"]
+    if u["name"] == "adam":
+        chosen = torch.optim.Adam(model.parameters(), lr=u["learning_rate"], betas=(u["beta1"], u["beta2"]), eps=u["epsilon"])
+    elif u["name"] == "rmsprop":
+        chosen = torch.optim.RMSprop(model.parameters(), lr=u["learning_rate"], alpha=u["rho"], eps=u["epsilon"])
+    else:
+        raise BadInput(f"recipe: updater {u['name']} is not one of adam, rmsprop")
+    # The job multiplies the rate by the decay after every epoch.
+    return chosen, torch.optim.lr_scheduler.ExponentialLR(chosen, gamma=u["learning_rate_decay"])
+
+
+def score(torch, model, batches):
+    """Mean cross-entropy and accuracy over `batches`, without gradients."""
+    model.eval()
+    loss, correct, count = 0.0, 0, 0
+    with torch.no_grad():
+        for x, y in batches:
+            out = model(x)
+            loss += torch.nn.functional.cross_entropy(out, y, reduction="sum").item()
+            correct += (out.argmax(1) == y).sum().item()
+            count += len(y)
+    return loss / count, correct / count
+
+
+def train(torch, recipe, model, train_batches, validation_batches):
+    import numpy as np
+
+    chosen, schedule = optimizer(torch, recipe, model)
+    order = np.random.RandomState(recipe["shuffle_seed"])
+    epochs = recipe["epochs"]
+    history = []
+    for epoch in range(1, epochs + 1):
+        start = time.perf_counter()
+        model.train()
+        loss_sum, correct, count = 0.0, 0, 0
+        for i in order.permutation(len(train_batches)):
+            x, y = train_batches[i]
+            chosen.zero_grad()
+            out = model(x)
+            loss = torch.nn.functional.cross_entropy(out, y)
+            loss.backward()
+            chosen.step()
+            loss_sum += loss.item() * len(y)
+            correct += (out.argmax(1) == y).sum().item()
+            count += len(y)
+        val_loss, val_accuracy = score(torch, model, validation_batches)
+        seconds = time.perf_counter() - start
+        schedule.step()
+        history.append({"seconds": seconds, "loss": loss_sum / count, "accuracy": correct / count,
+                        "val_loss": val_loss, "val_accuracy": val_accuracy})
+        log(f"{recipe['model']} epoch {epoch}/{epochs} - {seconds:.1f}s - loss: {loss_sum / count:.4f} - "
+            f"accuracy: {correct / count:.4f} - val_loss: {val_loss:.4f} - val_accuracy: {val_accuracy:.4f}")
+    return history
+
+
+def run(args):
+    try:
+        with open(args.recipe) as f:
+            recipe = json.load(f)
+    except (OSError, ValueError) as e:
+        raise BadInput(f"{args.recipe}: not a readable recipe: {e}")
+    try:
+        train_set, validation_set, test_set = load(recipe)
+    except KeyError as e:
+        raise BadInput(f"{args.recipe}: no {e} in the recipe")
+    try:
+        import torch
+    except ImportError as e:
+        raise RuntimeError(f"PyTorch is not installed for {sys.executable} ({e}): install Debian's python3-torch and "
+                           "libopenblas0-openmp (submit/benchmark.sh does when run as root)")
+    torch.set_num_threads(args.threads)
+    flush = torch.set_flush_denormal(True)
+    libraries, blas_info, gflops = check_maths_library(torch, args.threads)
+
+    batch = recipe["batch_size"]
+    train_batches = minibatches(torch, train_set, batch, recipe["pixel_scale"])
+    validation_batches = minibatches(torch, validation_set, batch, recipe["pixel_scale"])
+    model = build(torch, recipe, recipe["rows"] * recipe["cols"])
+    log(f"{recipe['model']}: {len(train_set[1])} training and {len(validation_set[1])} validation examples, "
+        f"{len(train_batches)} minibatches of {batch}, {recipe['epochs']} epochs")
+    history = train(torch, recipe, model, train_batches, validation_batches)
+    _, test_accuracy = score(torch, model, minibatches(torch, test_set, 10000, recipe["pixel_scale"]))
+    log(f"{recipe['model']}: test accuracy {test_accuracy:.4f}")
+
+    result = {
+        "model": recipe["model"],
+        "torch_version": torch.__version__,
+        "torch_package": debian_package("python3-torch"),
+        "blas_package": blas_package(libraries),
+        "threads": args.threads,
+        "flush_denormal": bool(flush),
+        "blas": ", ".join(libraries),
+        "blas_build_info": blas_info,
+        "gemm_size": GEMM_SIZE,
+        "gemm_gflops": gflops,
+        "train_examples": len(train_set[1]),
+        "validation_examples": len(validation_set[1]),
+        "train_digest": digest(train_set),
+        "validation_digest": digest(validation_set),
+        "epoch_seconds": [h["seconds"] for h in history],
+        "val_accuracy": [h["val_accuracy"] for h in history],
+        "history": history,
+        "test_accuracy": test_accuracy,
+    }
+    temporary = args.result + ".tmp"
+    with open(temporary, "w") as f:
+        json.dump(result, f, indent=1)
+    os.replace(temporary, args.result)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--recipe", required=True, help="recipe JSON written by the benchmark")
+    parser.add_argument("--result", required=True, help="result JSON to write")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for PyTorch and its BLAS")
+    args = parser.parse_args()
+    try:
+        run(args)
+    except BadInput as e:
+        log(f"error: {e}")
+        sys.exit(2)
+    except RuntimeError as e:  # anticipated: PyTorch missing or on the reference BLAS; anything else keeps its traceback
+        log(f"error: {e}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
