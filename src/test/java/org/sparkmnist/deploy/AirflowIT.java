@@ -52,7 +52,9 @@ class AirflowIT {
     private DagRun rerun;
     private DagRun badVariable;
     private DagRun badConfig;
-    private boolean staleFileSurvived;
+    /** The files of the run directory after the first run. */
+    private List<String> firstRunFiles;
+    private java.time.Instant rerunStart;
 
     /** One {@code airflow dags test}: the CLI's output, the train task's state and log. */
     private record DagRun(Scripts.Result cli, String taskState, String taskLog) {
@@ -112,12 +114,9 @@ class AirflowIT {
 
         setVariable(goodVariable);
         first = dagsTest("first");
-        Path stale = output.resolve(RUN_ID).resolve("left-by-an-earlier-run.txt");
-        if (Files.isDirectory(stale.getParent())) {
-            Files.writeString(stale, "this file is not part of the run");
-        }
+        firstRunFiles = files(output.resolve(RUN_ID));
+        rerunStart = java.time.Instant.now();
         rerun = dagsTest("rerun");
-        staleFileSurvived = Files.exists(stale);
 
         Map<String, Object> unknownKey = new LinkedHashMap<>(goodVariable);
         unknownKey.put("executor_memroy", "1g");
@@ -150,8 +149,14 @@ class AirflowIT {
     @Test
     void runningTheSameLogicalDateAgainReplacesThatRunWhole() throws IOException {
         assertEquals("success", rerun.taskState(), "train task of the rerun; dags test said:\n" + rerun.cli().tail(40));
-        assertFalse(staleFileSurvived, "a file in the first run's directory survived the rerun: the run was not replaced whole");
-        assertTrue(Files.isRegularFile(output.resolve(RUN_ID).resolve("_SUCCESS")));
+        Path run = output.resolve(RUN_ID);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")));
+        // Replaced whole: the same files, every one of them a new one written by the rerun.
+        List<String> rerunFiles = files(run);
+        assertEquals(firstRunFiles, rerunFiles, "the rerun's files");
+        for (String file : rerunFiles) {
+            assertFalse(Files.getLastModifiedTime(run.resolve(file)).toInstant().isBefore(rerunStart), file + " is the first run's, not the rerun's");
+        }
         List<String> runs;
         try (Stream<Path> dirs = Files.list(output)) {
             runs = dirs.map(p -> p.getFileName().toString()).sorted().toList();
@@ -172,6 +177,15 @@ class AirflowIT {
         String last = badConfig.lastLogLine();
         assertTrue(last.contains("unknown config key train.epoch") && last.contains("did you mean train.epochs?"),
                 "last line of the task log: " + last);
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString()).sorted().toList();
+        }
     }
 
     private void setVariable(Map<String, Object> value) throws IOException {
