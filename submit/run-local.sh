@@ -6,7 +6,8 @@
 # Builds the job if it is missing or older than its sources, fetches and verifies MNIST if it is
 # missing, then runs the job (through submit/java.sh): reference.conf's tuned defaults with your
 # files and overrides on top. Relative paths in the config (data.dir, output.dir) are taken from
-# the checkout's top directory. Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags).
+# the checkout's top directory. Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags),
+# SPARK_MNIST_MAIN_CLASS (the job's entry point; submit/score-local.sh sets the scoring job's).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,4 +30,4 @@ fi
 # One BLAS/OpenMP thread per Spark task: local workers each get a core instead of fighting over both.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
-CLASSPATH= exec submit/java.sh -Xmx"${DRIVER_MEMORY:-6g}" ${JAVA_OPTS:-} org.sparkmnist.job.MnistTrainingJob "${args[@]}"
+CLASSPATH= exec submit/java.sh -Xmx"${DRIVER_MEMORY:-6g}" ${JAVA_OPTS:-} "${SPARK_MNIST_MAIN_CLASS:-org.sparkmnist.job.MnistTrainingJob}" "${args[@]}"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Submits the training job with Spark's own spark-submit: the cluster entry point.
+# Submits the training job, or the batch-scoring job, with Spark's own spark-submit: the cluster
+# entry point.
 #
 #   submit/spark-submit.sh [spark-submit options] [FILE.conf ...] [key=value ...]
+#   submit/spark-submit.sh --class org.sparkmnist.scoring.MnistScoringJob --master spark://127.0.0.1:7077 \
+#       score.model.run=/tmp/c/c1 score.input.path=/data/digits output.dir=/tmp/c run.id=c1-scores
 #   submit/spark-submit.sh --build-only       # build the jar and install Spark if needed, then exit
 #
 # It builds target/spark-mnist-<version>-cluster.jar when it is missing or older than the sources
@@ -9,8 +12,10 @@
 # and runs, from the checkout's top directory (so relative data.dir and output.dir are this
 # checkout's in client mode),
 #
-#   $SPARK_HOME/bin/spark-submit --class org.sparkmnist.job.MnistTrainingJob [options] JAR [arguments]
+#   $SPARK_HOME/bin/spark-submit --class CLASS [options] JAR [arguments]
 #
+# CLASS is the training job, org.sparkmnist.job.MnistTrainingJob, unless --class names the jar's
+# other job, org.sparkmnist.scoring.MnistScoringJob.
 # with FILE.conf arguments made absolute. What DL4J needs on executors (JavaCPP's limits and cache,
 # OpenMP threads, the YARN/Kubernetes memory overhead) the job derives from Spark's configuration
 # itself. In cluster deploy mode a config file travels as spark-submit ships any file: --files
@@ -21,12 +26,22 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 # spark-submit's options come first; the first argument that is not one starts the job's own.
+training=org.sparkmnist.job.MnistTrainingJob
+scoring=org.sparkmnist.scoring.MnistScoringJob
+main_class=$training
 options=()
 build_only=
 while (($#)) && [[ $1 == -* ]]; do
   case $1 in
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
     --build-only) build_only=1; shift ;;
+    --class | --class=*)
+      if [[ $1 == --class=* ]]; then main_class=${1#*=}; shift; else main_class=${2:-}; shift $(($# >= 2 ? 2 : 1)); fi
+      if [[ $main_class != "$training" && $main_class != "$scoring" ]]; then
+        echo "spark-submit.sh: error: --class must be $training (the default) or $scoring, got '$main_class'" >&2
+        exit 2
+      fi
+      ;;
     --verbose | -v | --supervise | --*=*) options+=("$1"); shift ;;
     *)
       if (($# < 2)); then
@@ -69,4 +84,4 @@ export SPARK_HOME
 export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties \
 -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
 cd "$root"
-exec "$SPARK_HOME/bin/spark-submit" --class org.sparkmnist.job.MnistTrainingJob "${options[@]}" "$jar" "${args[@]}"
+exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" "${options[@]}" "$jar" "${args[@]}"

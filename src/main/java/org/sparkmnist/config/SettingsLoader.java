@@ -15,14 +15,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
 
 /**
- * Turns the job's arguments into {@link JobSettings}: {@code *.conf} files are layered in order
- * over the jar's reference.conf, then {@code key=value} arguments override them. Deliberately no
- * system properties and no application.conf from the classpath: spark-submit puts its own
- * {@code spark.*} properties there, and a job's behaviour should depend only on what it was given.
+ * Turns a job's arguments into its settings ({@link JobSettings} for training, {@link ScoringSettings}
+ * for scoring): {@code *.conf} files are layered in order over the jar's reference.conf, then
+ * {@code key=value} arguments override them. Deliberately no system properties and no
+ * application.conf from the classpath: spark-submit puts its own {@code spark.*} properties there,
+ * and a job's behaviour should depend only on what it was given.
  */
 public final class SettingsLoader {
 
@@ -32,13 +34,23 @@ public final class SettingsLoader {
     private SettingsLoader() {
     }
 
+    /** The training job's settings. */
     public static JobSettings load(List<String> args) {
+        return load(args, SettingsLoader::settingsFrom);
+    }
+
+    /** The scoring job's settings: the same layers and checks, read into the sections scoring uses. */
+    public static ScoringSettings loadScoring(List<String> args) {
+        return load(args, merged -> ScoringSettings.from(new ConfigReader(merged), merged, runId(new ConfigReader(merged))));
+    }
+
+    private static <T> T load(List<String> args, Function<Config, T> settings) {
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
         Config user = userConfig(args, reference);
         rejectUnknownKeys(user, reference);
         try {
             Config merged = user.withFallback(reference).resolve();
-            return settingsFrom(merged);
+            return settings.apply(merged);
         } catch (ConfigException e) {
             throw new BadInputException("bad config: " + e.getMessage(), e);
         }
@@ -157,11 +169,7 @@ public final class SettingsLoader {
         root.check(train.batchSize() <= split.train(), "train.batch-size",
                 "must be at most split.train (" + split.train() + "): a minibatch cannot hold more examples than there are to train on; got "
                         + train.batchSize());
-        String runId = root.string("run.id");
-        if (runId.isEmpty()) {
-            runId = LocalDateTime.now().format(RUN_ID_CLOCK);
-        }
-        PlainName.of(root, "run.id", runId);
+        String runId = runId(root);
         return new JobSettings(
                 data,
                 split,
@@ -170,7 +178,18 @@ public final class SettingsLoader {
                 OutputSettings.from(root.at("output")),
                 runId,
                 SparkSettings.from(root.at("spark")),
-                merged.withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+                // What a training run records as its config: the scoring job's section is not part of it.
+                merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+    }
+
+    /** run.id, or a timestamp when it is empty; a plain name, since it becomes a directory under output.dir. */
+    private static String runId(ConfigReader root) {
+        String runId = root.string("run.id");
+        if (runId.isEmpty()) {
+            runId = LocalDateTime.now().format(RUN_ID_CLOCK);
+        }
+        PlainName.of(root, "run.id", runId);
+        return runId;
     }
 
     private static List<String> definedModels(Config merged) {

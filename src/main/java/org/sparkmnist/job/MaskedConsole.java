@@ -25,7 +25,7 @@ import org.sparkmnist.config.SecretMasking;
  * write through the replaced streams ({@code follow = true} in log4j2.properties; a config of one's
  * own is reloaded after the streams are replaced, so its console appenders pick them up too).
  */
-final class MaskedConsole {
+public final class MaskedConsole {
 
     /** Environment variables whose names read as secret but are not. */
     private static final Set<String> NOT_SECRET_ENV = Set.of("PWD", "OLDPWD");
@@ -34,7 +34,7 @@ final class MaskedConsole {
     private MaskedConsole() {
     }
 
-    static synchronized void install(List<String> args, Map<String, String> env) {
+    public static synchronized void install(List<String> args, Map<String, String> env) {
         Set<String> secrets = new HashSet<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -55,7 +55,7 @@ final class MaskedConsole {
     }
 
     /** Adds the secrets of the merged config (config files can hold some); nothing when not installed. */
-    static void learn(Set<String> secrets) {
+    public static void learn(Set<String> secrets) {
         Masker current = masker;
         if (current != null) {
             current.add(secrets);

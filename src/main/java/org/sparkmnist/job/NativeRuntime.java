@@ -39,7 +39,7 @@ import org.sparkmnist.BadInputException;
  * its Pointer class initialises). Only the container of a YARN or Kubernetes cluster-mode driver is
  * sized before the job runs, by spark-submit: it must be given {@code spark.driver.memoryOverhead}.
  */
-final class NativeRuntime {
+public final class NativeRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
 
@@ -151,7 +151,7 @@ final class NativeRuntime {
     }
 
     /** Sets this JVM's JavaCPP limits from the SparkConf spark-submit gave it; call before anything touches ND4J. */
-    static void configureThisJvm() {
+    public static void configureThisJvm() {
         driverProperties(new SparkConf(), Runtime.getRuntime().maxMemory(), System.getProperties()).forEach(System::setProperty);
     }
 

@@ -6,12 +6,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** What the run ran on, recorded in summary.json so numbers can be compared across machines. */
-final class RunEnvironment {
+public final class RunEnvironment {
 
     private RunEnvironment() {
     }
 
-    static Map<String, String> describe(JavaSparkContext spark) {
+    public static Map<String, String> describe(JavaSparkContext spark) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("spark_version", spark.version());
         env.put("spark_master", spark.master());

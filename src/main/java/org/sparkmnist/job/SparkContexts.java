@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.SparkSettings;
@@ -13,7 +14,7 @@ import org.sparkmnist.config.SparkSettings;
  * config only fills in what is missing, which is what makes the same jar run embedded on a laptop
  * and submitted to a cluster.
  */
-final class SparkContexts {
+public final class SparkContexts {
 
     private static final Logger LOG = LoggerFactory.getLogger(SparkContexts.class);
 
@@ -25,8 +26,18 @@ final class SparkContexts {
     private SparkContexts() {
     }
 
-    static JavaSparkContext start(SparkSettings settings) {
-        JavaSparkContext spark = new JavaSparkContext(conf(settings, System.getenv()));
+    public static JavaSparkContext start(SparkSettings settings) {
+        return prepared(new JavaSparkContext(conf(settings, System.getenv())), settings);
+    }
+
+    /** A SparkSession, for jobs that write with Spark SQL's DataFrame writer, on a context started as {@link #start} starts it. */
+    public static SparkSession startSession(SparkSettings settings) {
+        SparkSession session = SparkSession.builder().config(conf(settings, System.getenv())).getOrCreate();
+        prepared(JavaSparkContext.fromSparkContext(session.sparkContext()), settings);
+        return session;
+    }
+
+    private static JavaSparkContext prepared(JavaSparkContext spark, SparkSettings settings) {
         spark.setLogLevel(settings.logLevel());
         spark.sc().addSparkListener(new ExecutorLossLog());
         LOG.info("Spark {} master {} with {} task slots", spark.version(), spark.master(), spark.defaultParallelism());

@@ -46,6 +46,16 @@ public final class RunAttempt {
         return files.fileSystem().makeQualified(scratch);
     }
 
+    /**
+     * Where Spark's own DataFrame writer puts a directory of the run ({@code relative} to the run
+     * directory, e.g. "predictions"), qualified and not yet existing: the writer creates it and its
+     * committer moves the tasks' files into it, as Spark tasks write into {@link #scratch}. It is
+     * part of the run from then on: committed, listed in the manifest, or removed with the attempt.
+     */
+    public Path sparkOutput(String relative) {
+        return files.fileSystem().makeQualified(new Path(new Path(dir, RUN), checkedRelative(relative)));
+    }
+
     /** Writes one output file of the run, {@code relative} to the run directory ("summary.json", "mlp/metrics.csv"). */
     public void write(String relative, StreamWriter writer) throws IOException {
         try (OutputStream out = files.create(new Path(new Path(dir, RUN), checkedRelative(relative)))) {

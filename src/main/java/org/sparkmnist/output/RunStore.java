@@ -25,7 +25,8 @@ import org.sparkmnist.config.PlainName;
  *   &lt;run.id&gt;/                          the committed run; _SUCCESS (its manifest, {@link RunManifest}) written last
  *   _temporary/&lt;run.id&gt;/
  *     lock                             the lease of the driver running this run.id ({@link RunLease})
- *     attempt-&lt;hex&gt;/run/               an attempt's outputs, until committed ({@link RunAttempt})
+ *     attempt-&lt;hex&gt;/run/               an attempt's outputs, until committed ({@link RunAttempt}); Spark's DataFrame
+ *                                      writer writes a scoring run's predictions/ and rejects/ in it itself
  *     attempt-&lt;hex&gt;/scratch/&lt;name&gt;/    its staged minibatches
  *     checkpoints/&lt;model&gt;/epoch-NNNN/    the two newest per-epoch checkpoints per model ({@link RunCheckpoints})
  *     commit                           the commit record, only while a commit is under way ({@link RunCommit})

@@ -15,6 +15,8 @@ import org.sparkmnist.ConfigName;
 import org.sparkmnist.model.HiddenActivation;
 import org.sparkmnist.model.UpdaterKind;
 import org.sparkmnist.model.WeightInitScheme;
+import org.sparkmnist.scoring.Inversion;
+import org.sparkmnist.scoring.PredictionFormat;
 
 /**
  * Each closed set of config names is one enum; what reference.conf, the README and error messages
@@ -27,7 +29,18 @@ class ClosedNameSetsTest {
                 Arguments.of("model.defaults.activation", ConfigName.names(HiddenActivation.class)),
                 Arguments.of("model.defaults.weight-init", ConfigName.names(WeightInitScheme.class)),
                 Arguments.of("model.defaults.updater.name", ConfigName.names(UpdaterKind.class)),
-                Arguments.of("output.mode", ConfigName.names(OutputSettings.Mode.class)));
+                Arguments.of("output.mode", ConfigName.names(OutputSettings.Mode.class)),
+                Arguments.of("score.images.invert", ConfigName.names(Inversion.class)),
+                Arguments.of("score.format", ConfigName.names(PredictionFormat.class)));
+    }
+
+    /** The scoring job reads the score section; the training job does not look at it. */
+    private static BadInputException rejectionOf(String key) {
+        if (key.startsWith("score.")) {
+            return org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> SettingsLoader.loadScoring(
+                    List.of("score.model.run=r", "score.input.path=in", key + "=no-such-name")));
+        }
+        return org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class, () -> SettingsLoader.load(List.of(key + "=no-such-name")));
     }
 
     private static String list(List<String> names) {
@@ -44,8 +57,7 @@ class ClosedNameSetsTest {
     @ParameterizedTest
     @MethodSource("sets")
     void errorMessagesListExactlyTheMembers(String key, List<String> names) {
-        String message = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
-                () -> SettingsLoader.load(List.of(key + "=no-such-name"))).getMessage();
+        String message = rejectionOf(key).getMessage();
         assertTrue(message.contains("must be one of " + String.join(", ", names) + ", got \"no-such-name\""), message);
     }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 import org.sparkmnist.job.MnistTrainingJob;
 
@@ -31,12 +32,17 @@ public final class JobRuns {
     }
 
     /** {@code MnistTrainingJob.execute(args)} in this JVM, with stderr captured (and still shown). */
-    public static synchronized Result inProcess(List<String> args) {
+    public static Result inProcess(List<String> args) {
+        return inProcess(MnistTrainingJob::execute, args);
+    }
+
+    /** A job's {@code execute(args)} (training's or scoring's) in this JVM, with stderr captured (and still shown). */
+    public static synchronized Result inProcess(ToIntFunction<List<String>> job, List<String> args) {
         PrintStream original = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         try (PrintStream tee = new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8)) {
             System.setErr(tee);
-            int exit = MnistTrainingJob.execute(args);
+            int exit = job.applyAsInt(args);
             return new Result(exit, captured.toString(StandardCharsets.UTF_8));
         } finally {
             System.setErr(original);

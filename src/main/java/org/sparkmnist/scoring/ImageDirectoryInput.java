@@ -1,0 +1,232 @@
+package org.sparkmnist.scoring;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.sparkmnist.BadInputException;
+import org.sparkmnist.data.ConfigurationBytes;
+
+/**
+ * A directory of image files, searched recursively, and optionally a labels CSV ({@link LabelsCsv}).
+ * Spark's binaryFile source lists the files and groups them into partitions by size (its
+ * {@code spark.sql.files.maxPartitionBytes} and {@code spark.sql.files.openCostInBytes}), reading only
+ * their paths and lengths; each task then reads its files itself, so that one unreadable file
+ * becomes a reject instead of failing the task, and converts them into 28x28 digits
+ * ({@link DigitImage}). Spark's file scan drops empty files; the driver's check finds them, and
+ * they join the rejects. (Not {@code binaryFiles}: it copies the whole Hadoop configuration into
+ * every file's record, which made scoring 10,000 small PNGs take five minutes.)
+ */
+final class ImageDirectoryInput implements ScoringInput {
+
+    private final String directory;
+    private final Optional<String> labelsFile;
+    private final Map<String, Integer> labels;
+    private final List<String> empty;
+    private final DigitImage conversion;
+    private final PredictionSchema schema;
+
+    private ImageDirectoryInput(String directory, Optional<String> labelsFile, Map<String, Integer> labels, List<String> empty,
+                                DigitImage conversion, int classes) {
+        this.directory = directory;
+        this.labelsFile = labelsFile;
+        this.labels = labels;
+        this.empty = empty;
+        this.conversion = conversion;
+        this.schema = PredictionSchema.byPath(classes);
+    }
+
+    static ImageDirectoryInput check(Path dir, Optional<String> labelsName, DigitImage conversion, ScoringModel model, Configuration hadoop) {
+        model.requireInputs(DigitImage.PIXELS, "an image converted to MNIST's 28x28");
+        try {
+            FileSystem fs = dir.getFileSystem(hadoop);
+            Path qualified = fs.makeQualified(dir);
+            Optional<Path> labelsPath = labelsName.map(name -> qualified(new Path(name), hadoop));
+            Listing listing = list(fs, qualified, labelsPath);
+            if (listing.files() == 0) {
+                throw new BadInputException("input directory " + dir + " (score.input.path) holds no files to score"
+                        + " (names starting with '_' or '.' are skipped)");
+            }
+            Map<String, Integer> labels = labelsPath.map(p -> LabelsCsv.read(p, model.classes(), hadoop)).orElse(Map.of());
+            return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), conversion,
+                    model.classes());
+        } catch (IOException e) {
+            throw new BadInputException("input directory " + dir + " (score.input.path) cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path qualified(Path file, Configuration hadoop) {
+        try {
+            return file.getFileSystem(hadoop).makeQualified(file);
+        } catch (IOException e) {
+            throw new BadInputException("labels file " + file + " (score.input.labels) cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** How many files there are to score, and the empty ones among them. */
+    private record Listing(long files, List<String> empty) {
+    }
+
+    /**
+     * Walks the directory as Spark's file sources do (recursively, skipping names that start with
+     * '_' or '.'), keeping only the empty files: Spark's file scan drops those without a trace, yet
+     * each is an input to report as a reject. The other files stay a count, however many there are.
+     */
+    private static Listing list(FileSystem fs, Path dir, Optional<Path> labels) throws IOException {
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+        long count = 0;
+        List<String> empty = new ArrayList<>();
+        while (files.hasNext()) {
+            LocatedFileStatus file = files.next();
+            if (!hiddenBelow(dir, file.getPath()) && labels.map(l -> !l.equals(file.getPath())).orElse(true)) {
+                count++;
+                if (file.getLen() == 0) {
+                    empty.add(file.getPath().toString());
+                }
+            }
+        }
+        return new Listing(count, List.copyOf(empty));
+    }
+
+    /** Whether Spark skips {@code file}: a name on its way down from {@code dir} starts with '_' or '.'. */
+    private static boolean hiddenBelow(Path dir, Path file) {
+        for (Path p = file; p != null && !p.equals(dir); p = p.getParent()) {
+            String name = p.getName();
+            if (name.startsWith("_") || name.startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String kind() {
+        return "images";
+    }
+
+    @Override
+    public String describe() {
+        return "the image files under " + directory + labelsFile.map(l -> ", labels of " + labels.size() + " in " + l).orElse("");
+    }
+
+    @Override
+    public boolean labelled() {
+        return labelsFile.isPresent();
+    }
+
+    @Override
+    public PredictionSchema schema() {
+        return schema;
+    }
+
+    /**
+     * What Spark's file sources take opening a file to cost, in bytes of reading, unless the user set
+     * it: Spark's 4 MB (a guess for HDFS latency) packs only about 32 small images into a task, and
+     * then per-task overhead, not scoring, takes the time: 10,000 28x28 PNGs made 313 tasks and took
+     * 13 s to score in local[2]. At 64 KB a task gets about 2,000 small images.
+     */
+    static final String OPEN_COST = "spark.sql.files.openCostInBytes";
+    static final String SMALL_FILE_OPEN_COST = "64k";
+
+    @Override
+    public JavaRDD<InputDigit> digits(SparkSession spark) {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        if (!context.getConf().contains(OPEN_COST)) {
+            spark.conf().set(OPEN_COST, SMALL_FILE_OPEN_COST);
+        }
+        // Paths and lengths only: the tasks read the files themselves.
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(directory)
+                .select(col("path"), col("length"));
+        if (labelsFile.isPresent()) {
+            // A labels file kept inside the directory is not an image to score.
+            files = files.filter(col("path").notEqual(labelsFile.get()));
+        }
+        Broadcast<byte[]> conf = context.broadcast(ConfigurationBytes.of(context.hadoopConfiguration()));
+        Broadcast<Map<String, Integer>> labelBroadcast = labelsFile.isPresent() ? context.broadcast(labels) : null;
+        JavaRDD<InputDigit> digits = files.javaRDD().mapPartitions(new ReadImages(directory, conversion, labelBroadcast, conf));
+        if (empty.isEmpty()) {
+            return digits;
+        }
+        List<InputDigit> emptyFiles = empty.stream().map(path -> InputDigit.rejected(path, labels.get(relative(directory, path)),
+                ImageFileDecoder.EMPTY)).toList();
+        return digits.union(context.parallelize(emptyFiles, 1));
+    }
+
+    /** {@code path} relative to {@code directory}, as the labels file names it. */
+    private static String relative(String directory, String path) {
+        return path.startsWith(directory + "/") ? path.substring(directory.length() + 1) : path;
+    }
+
+    /** Reads and converts the files of one partition, one at a time. */
+    private static final class ReadImages implements FlatMapFunction<Iterator<Row>, InputDigit> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String directory;
+        private final DigitImage conversion;
+        /** Null when the labels are unknown. */
+        private final Broadcast<Map<String, Integer>> labels;
+        private final Broadcast<byte[]> conf;
+
+        ReadImages(String directory, DigitImage conversion, Broadcast<Map<String, Integer>> labels, Broadcast<byte[]> conf) {
+            this.directory = directory;
+            this.conversion = conversion;
+            this.labels = labels;
+            this.conf = conf;
+        }
+
+        @Override
+        public Iterator<InputDigit> call(Iterator<Row> files) {
+            Configuration hadoop = ConfigurationBytes.read(conf.value());
+            Map<String, Integer> known = labels == null ? Map.of() : labels.value();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return files.hasNext();
+                }
+
+                @Override
+                public InputDigit next() {
+                    Row file = files.next();
+                    String path = file.getString(0);
+                    Integer label = known.get(relative(directory, path));
+                    try {
+                        return InputDigit.of(path, label, conversion.convert(read(path, file.getLong(1), hadoop)));
+                    } catch (RejectedImage e) {
+                        return InputDigit.rejected(path, label, e.getMessage());
+                    }
+                }
+            };
+        }
+
+        /** The file's bytes, read here, in the task, so that a file that cannot be read is a reject. */
+        private static byte[] read(String path, long length, Configuration hadoop) throws RejectedImage {
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new RejectedImage("file of " + length + " bytes is larger than an image file can be here (2 GiB)");
+            }
+            Path file = new Path(path);
+            try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new RejectedImage("cannot be read: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package org.sparkmnist.scoring;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sparkmnist.config.ScoringSettings;
+import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.config.SecretMasking;
+import org.sparkmnist.job.JobExit;
+import org.sparkmnist.job.MaskedConsole;
+import org.sparkmnist.job.NativeRuntime;
+import org.sparkmnist.job.QuietLogging;
+import org.sparkmnist.job.RunEnvironment;
+import org.sparkmnist.job.SparkContexts;
+import org.sparkmnist.output.CsvTables;
+import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunStore;
+
+/**
+ * Batch scoring: applies a trained model to new digit images on the executors and writes one
+ * prediction per image, with Spark's own writer, to {@code <output.dir>/<run.id>/}.
+ *
+ * <p>Usage: {@code MnistScoringJob [FILE.conf ...] [key=value ...]}; the keys are reference.conf's
+ * {@code score} section with output.dir, output.mode, run.id and spark. Exit codes as the training
+ * job's: 0 done, 1 failed, 2 bad input or config (including more rejects than score.max-reject-share).
+ */
+public final class MnistScoringJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MnistScoringJob.class);
+
+    private final ScoringSettings settings;
+
+    MnistScoringJob(ScoringSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) throws SparkUserAppException {
+        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
+        MaskedConsole.install(Arrays.asList(args), System.getenv());
+        // As the training job's main: JavaCPP's limits before anything touches ND4J, and an ending YARN can read.
+        int exit = JobExit.run(NativeRuntime::configureThisJvm);
+        JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
+    }
+
+    /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */
+    public static int execute(List<String> args) {
+        return JobExit.run(() -> {
+            ScoringSettings settings = SettingsLoader.loadScoring(args);
+            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
+            QuietLogging.apply(settings.spark().logLevel());
+            new MnistScoringJob(settings).run();
+        });
+    }
+
+    void run() throws Exception {
+        // The model, the input and the place of the output are checked before Spark starts.
+        Configuration hadoop = new Configuration();
+        ScoringModel model = ScoringModel.load(settings.model(), hadoop);
+        ScoringInput input = ScoringInput.check(settings.input(), new DigitImage(settings.invert(), settings.maxPixels()), model, hadoop);
+        LOG.info("model {} ({} parameters, pixels {}); scoring {}", model.source(), model.params(),
+                model.normalize() ? "scaled to 0..1" : "raw 0..255", input.describe());
+
+        // One driver per run.id, whether it trains or scores; the store owns every path under output.dir.
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), settings.output().lockLease(), hadoop)) {
+            ScoringRunTarget.check(store.checkReplaceable(settings.output().overwrite()));
+            RunAttempt attempt = store.startAttempt(settings.output().overwrite());
+            try {
+                scoreAndWrite(model, input, attempt);
+                attempt.commit(ScoringRunTarget.identity());
+            } catch (Throwable failure) {
+                attempt.abandon();
+                throw failure;
+            }
+        }
+    }
+
+    private void scoreAndWrite(ScoringModel model, ScoringInput input, RunAttempt run) throws Exception {
+        try (SparkSession spark = SparkContexts.startSession(settings.spark());
+             ScoredInputs scored = ScoredInputs.of(spark, input, model, settings.batchSize())) {
+            long start = System.nanoTime();
+            ScoringCounts counts = scored.counts();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("scored {} inputs in {}s ({} images/s): {} predictions, {} rejected", counts.inputs(),
+                    String.format(Locale.ROOT, "%.1f", seconds), Math.round(counts.inputs() / seconds), counts.predictions(), counts.rejects());
+            RejectBudget.check(counts, settings.maxRejectShare(), counts.rejects() == 0 ? List.of() : scored.someRejects(3));
+
+            // Spark's writer and committer put each output in place inside the run's attempt directory.
+            scored.writePredictions(run.sparkOutput("predictions"), settings.format(), counts.predictions());
+            scored.writeRejects(run.sparkOutput("rejects"), settings.format(), counts.rejects());
+            Optional<LabelledMetrics> metrics = input.labelled() ? Optional.of(scored.metrics()) : Optional.empty();
+            if (metrics.isPresent()) {
+                LabelledMetrics m = metrics.get();
+                LOG.info("accuracy {} ({} of {} labelled predictions)", String.format(Locale.ROOT, "%.4f", m.accuracy()), m.correct(),
+                        m.labelled());
+                run.writeText("confusion.csv", CsvTables.confusion(m.evaluation(), model.classes()));
+                run.writeText("classes.csv", CsvTables.classes(m.evaluation(), model.classes()));
+            }
+            run.writeText(ScoringJson.FILE, ScoringJson.render(settings.runId(), model, input, settings.format().configName(),
+                    counts, metrics, seconds, RunEnvironment.describe(JavaSparkContext.fromSparkContext(spark.sparkContext())), settings.effectiveJson()));
+        }
+    }
+}

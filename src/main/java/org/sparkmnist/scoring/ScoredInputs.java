@@ -1,0 +1,113 @@
+package org.sparkmnist.scoring;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.List;
+import java.util.UUID;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkmnist.data.Encoding;
+
+/**
+ * Every input scored or rejected, as one DataFrame computed on the executors and cached there, so
+ * that counting, writing the predictions, writing the rejects and tallying the metrics score each
+ * input once. The model reaches each executor once, as a broadcast of its serialized bytes
+ * ({@link ExecutorModels}).
+ */
+final class ScoredInputs implements AutoCloseable {
+
+    /** Rows per output file: a few tens of MB of Parquet, and no swarm of tiny files for small inputs. */
+    static final long ROWS_PER_FILE = 1_000_000;
+
+    private final Dataset<Row> rows;
+    private final PredictionSchema schema;
+    private final boolean labelled;
+    private final String modelKey;
+    private final Broadcast<byte[]> model;
+
+    private ScoredInputs(Dataset<Row> rows, PredictionSchema schema, boolean labelled, String modelKey, Broadcast<byte[]> model) {
+        this.rows = rows;
+        this.schema = schema;
+        this.labelled = labelled;
+        this.modelKey = modelKey;
+        this.model = model;
+    }
+
+    /** Scores {@code input} with {@code model}, lazily: nothing runs until the first count or write. */
+    static ScoredInputs of(SparkSession spark, ScoringInput input, ScoringModel model, int batchSize) {
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        String key = UUID.randomUUID().toString();
+        Broadcast<byte[]> bytes = context.broadcast(model.bytes());
+        PredictionSchema schema = input.schema();
+        JavaRDD<Row> rows = input.digits(spark).mapPartitions(new PartitionScorer(key, bytes, new Encoding(model.classes(), model.normalize()), batchSize, schema));
+        Dataset<Row> frame = spark.createDataFrame(rows, schema.type()).persist();
+        return new ScoredInputs(frame, schema, input.labelled(), key, bytes);
+    }
+
+    /** How many inputs there were and how many were rejected: the action that scores them. */
+    ScoringCounts counts() {
+        Row totals = rows.agg(count(lit(1)), count(col(PredictionSchema.REASON))).first();
+        return new ScoringCounts(totals.getLong(0), totals.getLong(1));
+    }
+
+    /** A few rejects, "identity: reason", for a message. */
+    List<String> someRejects(int n) {
+        return rows.filter(col(PredictionSchema.REASON).isNotNull()).select(schema.rejectColumns()).limit(n).collectAsList().stream()
+                .map(r -> r.get(0) + ": " + r.getString(1)).toList();
+    }
+
+    void writePredictions(Path dir, PredictionFormat format, long predictions) {
+        write(rows.filter(col(PredictionSchema.REASON).isNull()).select(schema.predictionColumns(labelled)), dir, format, predictions);
+    }
+
+    void writeRejects(Path dir, PredictionFormat format, long rejects) {
+        write(rows.filter(col(PredictionSchema.REASON).isNotNull()).select(schema.rejectColumns()), dir, format, rejects);
+    }
+
+    private static void write(Dataset<Row> frame, Path dir, PredictionFormat format, long count) {
+        int files = (int) Math.max(1, (count + ROWS_PER_FILE - 1) / ROWS_PER_FILE);
+        // A shuffle, not a coalesce: a coalesced task would carry the file lists of all the scan's partitions it merges.
+        DataFrameWriter<Row> writer = frame.repartition(files).write().format(format.sparkSource()).mode(SaveMode.ErrorIfExists);
+        if (format == PredictionFormat.CSV) {
+            writer = writer.option("header", "true");
+        }
+        writer.save(dir.toString());
+    }
+
+    /** Accuracy, confusion matrix and per-class precision/recall over the labelled predictions. */
+    LabelledMetrics metrics() {
+        Evaluation evaluation = new Evaluation(schema.classes());
+        long labelled = 0;
+        long correct = 0;
+        List<Row> cells = rows.filter(col(PredictionSchema.REASON).isNull().and(col(PredictionSchema.LABEL).isNotNull()))
+                .groupBy(PredictionSchema.LABEL, PredictionSchema.PREDICTION).count().collectAsList();
+        for (Row cell : cells) {
+            int label = cell.getInt(0);
+            int predicted = cell.getInt(1);
+            long n = cell.getLong(2);
+            labelled += n;
+            correct += label == predicted ? n : 0;
+            for (long i = 0; i < n; i++) {
+                evaluation.eval(predicted, label);
+            }
+        }
+        return new LabelledMetrics(evaluation, labelled, correct);
+    }
+
+    @Override
+    public void close() {
+        rows.unpersist();
+        model.destroy();
+        ExecutorModels.forget(modelKey);
+    }
+}

@@ -1,0 +1,47 @@
+package org.sparkmnist.scoring;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.sparkmnist.BadInputException;
+import org.sparkmnist.config.ScoringSettings.InputSource;
+
+/**
+ * What the job scores, checked on the driver before Spark starts (it exists, is not empty, fits the
+ * model, its labels agree with it), then read by the executors: the driver never loads an image.
+ */
+interface ScoringInput {
+
+    /** An idx image file, or a directory of image files, whichever {@code source.path()} is. */
+    static ScoringInput check(InputSource source, DigitImage conversion, ScoringModel model, Configuration hadoop) {
+        Path path = new Path(source.path());
+        FileStatus status;
+        try {
+            status = path.getFileSystem(hadoop).getFileStatus(path);
+        } catch (FileNotFoundException e) {
+            throw new BadInputException("input " + path + " (score.input.path) does not exist; expected an idx image file or a directory of images");
+        } catch (IOException e) {
+            throw new BadInputException("input " + path + " (score.input.path) cannot be read: " + e.getMessage(), e);
+        }
+        return status.isDirectory()
+                ? ImageDirectoryInput.check(path, source.labels(), conversion, model, hadoop)
+                : IdxInput.check(path, source.labels(), model, hadoop);
+    }
+
+    /** "idx" or "images", for the scoring run's record. */
+    String kind();
+
+    /** One line saying what is scored, for the log. */
+    String describe();
+
+    boolean labelled();
+
+    PredictionSchema schema();
+
+    /** The inputs as executor-side records, in partitions that follow the input's size. */
+    JavaRDD<InputDigit> digits(SparkSession spark);
+}
