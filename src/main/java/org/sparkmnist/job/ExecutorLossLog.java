@@ -25,7 +25,7 @@ final class ExecutorLossLog extends SparkListener {
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
         lost.incrementAndGet();
-        LOG.warn("executor {} lost ({}); Spark reruns the tasks it was running on the other executors and training goes on",
+        LOG.warn("executor {} lost ({}); Spark reruns the tasks it was running on the other executors and the job goes on",
                 removed.executorId(), removed.reason());
     }
 

@@ -24,6 +24,7 @@ import org.sparkmnist.output.HtmlReport;
 import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.output.ModelReport;
 import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunManifest;
 import org.sparkmnist.output.RunStore;
 import org.sparkmnist.output.SummaryJson;
@@ -78,7 +79,7 @@ public final class MnistTrainingJob {
                 split.train().length, split.validation().length, data.testImages().count());
 
         // One driver per run.id; the store also finishes or rolls back a commit an earlier driver was stopped in.
-        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), settings.output().lockLease(), hadoop)) {
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), RunKind.TRAINING, settings.output().lockLease(), hadoop)) {
             // Only a run this job committed may be replaced: anything else at the run's path stops the job here.
             RunManifest.Existing existing = store.checkReplaceable(settings.output().overwrite());
             ResumableTraining training = new ResumableTraining(settings, store.checkpoints(), DataFingerprint.of(data, hadoop));

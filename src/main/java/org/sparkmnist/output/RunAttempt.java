@@ -75,7 +75,7 @@ public final class RunAttempt {
      */
     public void commit(SortedMap<String, String> identity) throws IOException {
         Path run = new Path(dir, RUN);
-        RunManifest manifest = new RunManifest(store.runId(), dir.getName(), RunManifest.filesBelow(files, run), identity);
+        RunManifest manifest = new RunManifest(store.kind(), store.runId(), dir.getName(), RunManifest.filesBelow(files, run), identity);
         RunCommit.commit(files, store.lease(), store.runId(), dir, run, manifest, overwrite);
         try {
             store.checkpoints().discard();

@@ -57,13 +57,7 @@ final class RunCommit {
         try (OutputStream out = files.create(new Path(newRun, RunManifest.SUCCESS))) {
             out.write(manifest.json());
         }
-        RunManifest.Existing existing = RunManifest.inspect(files, files.run(), runId);
-        if (existing.foreign()) {
-            throw RunStore.notOurs(existing);
-        }
-        if (existing.present() && !overwrite) {
-            throw RunStore.exists(existing.path());
-        }
+        RunManifest.Existing existing = RunStore.replaceable(RunManifest.inspect(files, files.run(), runId), manifest.kind(), overwrite);
         byte[] record = JSON.createObjectNode().put("attempt", attempt.getName()).put("previous", existing.present()).toString()
                 .getBytes(StandardCharsets.UTF_8);
         if (!files.createExclusive(record(files), record)) {

@@ -24,7 +24,7 @@ import org.sparkmnist.config.PlainName;
  * it holds, so that a later run can tell its own work from anything else at the same path.
  *
  * <pre>
- * {"producer": "spark-mnist", "run_id": "r1", "attempt": "attempt-1a2b3c4d", "committed": "2026-...Z",
+ * {"producer": "spark-mnist", "kind": "training", "run_id": "r1", "attempt": "attempt-1a2b3c4d", "committed": "2026-...Z",
  *  "files": {"summary.json": 1234, "mlp/model.zip": 7890123, ...},   (every file but _SUCCESS, with its length)
  *  "identity": {"train.epochs": "10", ...}}                            (what output.mode=resume compares)
  * </pre>
@@ -34,7 +34,7 @@ import org.sparkmnist.config.PlainName;
  * those versions wrote (summary.json, report.html, _SUCCESS and model directories of
  * {@link #LEGACY_MODEL_FILES}, with Hadoop's {@code .name.crc} checksum files).
  */
-public record RunManifest(String runId, String attempt, SortedMap<String, Long> files, SortedMap<String, String> identity) {
+public record RunManifest(RunKind kind, String runId, String attempt, SortedMap<String, Long> files, SortedMap<String, String> identity) {
 
     static final String SUCCESS = "_SUCCESS";
     static final String SUMMARY = "summary.json";
@@ -54,6 +54,7 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
     byte[] json() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("producer", PRODUCER);
+        root.put("kind", kind.label());
         root.put("run_id", runId);
         root.put("attempt", attempt);
         root.put("committed", Instant.now().toString());
@@ -75,7 +76,12 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
             root.path("files").fields().forEachRemaining(e -> files.put(e.getKey(), e.getValue().asLong()));
             SortedMap<String, String> identity = new TreeMap<>();
             root.path("identity").fields().forEachRemaining(e -> identity.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(new RunManifest(root.path("run_id").asText(), root.path("attempt").asText(), files, identity));
+            // A manifest written before runs had kinds is a training run's: scoring came later.
+            RunKind kind = root.has("kind") ? RunKind.ofLabel(root.path("kind").asText()).orElse(null) : RunKind.TRAINING;
+            if (kind == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new RunManifest(kind, root.path("run_id").asText(), root.path("attempt").asText(), files, identity));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -90,6 +96,11 @@ public record RunManifest(String runId, String attempt, SortedMap<String, Long> 
 
         public boolean committed() {
             return present && !foreign();
+        }
+
+        /** The kind of the committed run here; a run committed before manifests existed is a training run. */
+        public RunKind kind() {
+            return manifest.map(RunManifest::kind).orElse(RunKind.TRAINING);
         }
     }
 

@@ -53,20 +53,24 @@ public final class RunStore implements AutoCloseable {
     private final OutputFiles files;
     private final RunLease lease;
     private final String runId;
+    private final RunKind kind;
     private final RunCheckpoints checkpoints;
 
-    private RunStore(OutputFiles files, RunLease lease, String runId) {
+    private RunStore(OutputFiles files, RunLease lease, String runId, RunKind kind) {
         this.files = files;
         this.lease = lease;
         this.runId = runId;
+        this.kind = kind;
         this.checkpoints = new RunCheckpoints(files);
     }
 
     /**
-     * Opens the store of {@code runId} under {@code outputDir}: takes its lock (waiting up to about one
-     * {@code lease} for a holder that may be gone), recovers an interrupted commit, and sweeps dead attempts.
+     * Opens the store of {@code runId}, a run of {@code kind}, under {@code outputDir}: takes its lock
+     * (waiting up to about one {@code lease} for a holder that may be gone), recovers an interrupted
+     * commit, and sweeps dead attempts.
      */
-    public static RunStore open(String outputDir, String runId, Duration lease, Configuration hadoop) throws IOException {
+    public static RunStore open(String outputDir, String runId, RunKind kind, Duration lease, Configuration hadoop)
+            throws IOException {
         PlainName.problem(runId).ifPresent(problem -> {
             throw new IllegalArgumentException("bug: run.id \"" + runId + "\" reached the store: " + problem);
         });
@@ -76,7 +80,7 @@ public final class RunStore implements AutoCloseable {
         // A path without a scheme is on fs.defaultFS, which may be an object store too.
         refuseObjectStore(outputDir, fs.getUri().getScheme());
         OutputFiles files = new OutputFiles(fs, hadoop, fs.makeQualified(root), runId);
-        return lockAndRecover(files, runId, lease);
+        return lockAndRecover(files, runId, kind, lease);
     }
 
     private static void refuseObjectStore(String outputDir, String scheme) {
@@ -88,10 +92,10 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static RunStore lockAndRecover(OutputFiles files, String runId, Duration lease) throws IOException {
+    private static RunStore lockAndRecover(OutputFiles files, String runId, RunKind kind, Duration lease) throws IOException {
         RunLease held = RunLease.acquire(files, runId, lease);
         files.fenceWith(held::fenced);
-        RunStore store = new RunStore(files, held, runId);
+        RunStore store = new RunStore(files, held, runId, kind);
         try {
             RunCommit.recover(files, runId);
             store.sweepDeadAttempts();
@@ -103,13 +107,22 @@ public final class RunStore implements AutoCloseable {
     }
 
     /**
-     * What is at {@code <output.dir>/<run.id>}, once checked to be replaceable: a run this job committed
-     * (with {@code overwrite}) or nothing. Anything else is refused with exit code 2; nothing is changed.
+     * What is at {@code <output.dir>/<run.id>}, once checked to be replaceable: a run of this store's
+     * kind this job committed (with {@code overwrite}) or nothing. Anything else is refused with exit
+     * code 2; nothing is changed.
      */
     public RunManifest.Existing checkReplaceable(boolean overwrite) throws IOException {
-        RunManifest.Existing existing = RunManifest.inspect(files, files.run(), runId);
+        return replaceable(RunManifest.inspect(files, files.run(), runId), kind, overwrite);
+    }
+
+    /** {@code existing}, if a run of {@code kind} may replace it; the one rule, checked before training and again at commit. */
+    static RunManifest.Existing replaceable(RunManifest.Existing existing, RunKind kind, boolean overwrite) {
         if (existing.foreign()) {
             throw notOurs(existing);
+        }
+        if (existing.present() && existing.kind() != kind) {
+            throw new BadInputException("run directory " + existing.path() + " holds a " + existing.kind().label() + " run, which a "
+                    + kind.label() + " run never replaces; nothing was moved or deleted: choose another run.id or output.dir");
         }
         if (existing.present() && !overwrite) {
             throw exists(existing.path());
@@ -133,6 +146,10 @@ public final class RunStore implements AutoCloseable {
 
     String runId() {
         return runId;
+    }
+
+    RunKind kind() {
+        return kind;
     }
 
     RunLease lease() {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
@@ -22,6 +23,7 @@ import org.sparkmnist.job.RunEnvironment;
 import org.sparkmnist.job.SparkContexts;
 import org.sparkmnist.output.CsvTables;
 import org.sparkmnist.output.RunAttempt;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunStore;
 
 /**
@@ -69,12 +71,12 @@ public final class MnistScoringJob {
                 model.normalize() ? "scaled to 0..1" : "raw 0..255", input.describe());
 
         // One driver per run.id, whether it trains or scores; the store owns every path under output.dir.
-        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), settings.output().lockLease(), hadoop)) {
-            ScoringRunTarget.check(store.checkReplaceable(settings.output().overwrite()));
+        try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), RunKind.SCORING, settings.output().lockLease(), hadoop)) {
+            store.checkReplaceable(settings.output().overwrite());
             RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
                 scoreAndWrite(model, input, attempt);
-                attempt.commit(ScoringRunTarget.identity());
+                attempt.commit(new TreeMap<>());
             } catch (Throwable failure) {
                 attempt.abandon();
                 throw failure;

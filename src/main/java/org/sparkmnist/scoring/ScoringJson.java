@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import org.sparkmnist.output.RunKind;
 
 /**
  * The scoring run's summary.json: which model scored what, how many inputs were predicted and
@@ -27,7 +28,7 @@ final class ScoringJson {
                          Optional<LabelledMetrics> metrics, double scoringSeconds, Map<String, String> environment,
                          String effectiveConfigJson) throws IOException {
         ObjectNode root = JSON.createObjectNode();
-        root.put("job", ScoringRunTarget.SCORING);
+        root.put("job", RunKind.SCORING.label());
         root.put("run_id", runId);
         root.put("finished", Instant.now().toString());
         ObjectNode modelNode = root.putObject("model");

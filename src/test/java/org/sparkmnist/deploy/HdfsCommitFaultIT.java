@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.CommitFaults;
@@ -104,13 +105,13 @@ class HdfsCommitFaultIT {
         renewer.start();
         try {
             BadInputException refused = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
-                    () -> RunStore.open(output, "r1", lease, conf));
+                    () -> RunStore.open(output, "r1", RunKind.TRAINING, lease, conf));
             assertTrue(refused.getMessage().contains("already running (pid 1 on host some-other-host"), refused.getMessage());
         } finally {
             renewer.join();
         }
         long start = System.nanoTime();
-        try (RunStore taken = RunStore.open(output, "r1", lease, conf)) {
+        try (RunStore taken = RunStore.open(output, "r1", RunKind.TRAINING, lease, conf)) {
             assertTrue(System.nanoTime() - start >= lease.toNanos());
             try (var in = fs.open(lock)) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.MnistLoader;
@@ -99,7 +100,7 @@ class OutputOwnershipTest {
         Configuration hadoop = new Configuration();
         ResumableTraining training = new ResumableTraining(settings, null,
                 DataFingerprint.of(MnistLoader.load(settings.data(), hadoop), hadoop));
-        try (RunStore store = RunStore.open(output.toString(), "done", StoredRuns.LEASE, hadoop)) {
+        try (RunStore store = RunStore.open(output.toString(), "done", RunKind.TRAINING, StoredRuns.LEASE, hadoop)) {
             RunAttempt attempt = store.startAttempt(true);
             for (var file : StoredRuns.files("done", "committed").entrySet()) {
                 attempt.writeText(file.getKey(), file.getValue());

@@ -18,6 +18,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
@@ -53,7 +54,7 @@ class ResumableTrainingTest {
 
     /** A checkpoint of softmax after epoch 2, made under {@code made}. */
     private RunCheckpoints checkpointUnder(JobSettings made) throws IOException {
-        store = RunStore.open(out.toString(), "r1", StoredRuns.LEASE, new Configuration());
+        store = RunStore.open(out.toString(), "r1", RunKind.TRAINING, StoredRuns.LEASE, new Configuration());
         RunCheckpoints checkpoints = store.checkpoints();
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(made.models().get(0), 784, 10));
         network.init();

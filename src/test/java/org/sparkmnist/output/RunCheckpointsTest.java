@@ -33,7 +33,7 @@ class RunCheckpointsTest {
 
     private RunCheckpoints checkpoints() throws IOException {
         if (store == null) {
-            store = RunStore.open(out.toString(), "r1", StoredRuns.LEASE, new Configuration());
+            store = RunStore.open(out.toString(), "r1", RunKind.TRAINING, StoredRuns.LEASE, new Configuration());
         }
         return store.checkpoints();
     }

@@ -39,7 +39,7 @@ class RunLeaseTest {
     Path out;
 
     private RunStore open(String runId, Duration lease) throws IOException {
-        return RunStore.open(out.toString(), runId, lease, new Configuration());
+        return RunStore.open(out.toString(), runId, RunKind.TRAINING, lease, new Configuration());
     }
 
     private Path lockFile(String runId) {

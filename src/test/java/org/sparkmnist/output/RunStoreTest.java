@@ -27,7 +27,7 @@ class RunStoreTest {
     Path out;
 
     private RunStore open(String runId) throws IOException {
-        return RunStore.open(out.toString(), runId, StoredRuns.LEASE, new Configuration());
+        return RunStore.open(out.toString(), runId, RunKind.TRAINING, StoredRuns.LEASE, new Configuration());
     }
 
     private void commit(String runId, String marker) throws IOException {
@@ -48,6 +48,23 @@ class RunStoreTest {
         }
         assertEquals("{\"run_id\": \"r1\"}", summary("r1"));
         assertTrue(Files.exists(out.resolve("r1/_SUCCESS")));
+    }
+
+    @Test
+    void aRunReplacesOnlyARunOfItsOwnKind() throws IOException {
+        commit("r1", "trained");
+        String before = summary("r1");
+        try (RunStore scoring = RunStore.open(out.toString(), "r1", RunKind.SCORING, StoredRuns.LEASE, new Configuration())) {
+            String message = assertThrows(BadInputException.class, () -> scoring.checkReplaceable(true)).getMessage();
+            assertTrue(message.contains("holds a training run, which a scoring run never replaces"), message);
+            RunAttempt attempt = scoring.startAttempt(true);
+            attempt.writeText("summary.json", "{\"run_id\": \"r1\"}");
+            // The commit checks again, for a training run committed while this one was scoring.
+            assertThrows(BadInputException.class, () -> attempt.commit(new TreeMap<>()));
+            attempt.abandon();
+        }
+        assertEquals(before, summary("r1"));
+        assertEquals("training", new ObjectMapper().readTree(out.resolve("r1/_SUCCESS").toFile()).path("kind").asText());
     }
 
     @Test
@@ -206,7 +223,7 @@ class RunStoreTest {
     void objectStoresAreRefusedSayingWhy() {
         for (String dir : List.of("s3a://bucket/runs", "gs://bucket/runs", "abfss://c@account.dfs.core.windows.net/runs")) {
             String message = assertThrows(BadInputException.class,
-                    () -> RunStore.open(dir, "r1", StoredRuns.LEASE, new Configuration())).getMessage();
+                    () -> RunStore.open(dir, "r1", RunKind.TRAINING, StoredRuns.LEASE, new Configuration())).getMessage();
             assertTrue(message.startsWith("config key output.dir is " + dir) && message.contains("not atomic"), message);
         }
     }

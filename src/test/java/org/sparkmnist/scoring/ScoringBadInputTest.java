@@ -120,8 +120,8 @@ class ScoringBadInputTest {
                     s.set("score.model.file", s.run.resolve("mlp/model.zip").toString());
                 }, List.of("score.model.normalize must be true or false with score.model.file")),
                 new Case("run.id of a training run", s -> s.set("run.id", "good"),
-                        List.of("run directory", "good already holds a training run; a scoring run replaces only a scoring run",
-                                "choose another run.id")),
+                        List.of("run directory", "good holds a training run, which a scoring run never replaces",
+                                "nothing was moved or deleted", "choose another run.id")),
                 new Case("run.id of something else", s -> {
                     Setup.write(s.root.resolve("out/mine/notes.txt"), "a user's file".getBytes());
                     s.set("run.id", "mine");

@@ -20,6 +20,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunAttempt;
 import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.FaultyFileSystem.Fault;
@@ -116,7 +117,7 @@ public final class CommitFaults {
     }
 
     private String afterFreshStart(Path output) throws IOException {
-        RunStore.open(output.toString(), RUN, LEASE, realConf).close();
+        RunStore.open(output.toString(), RUN, RunKind.TRAINING, LEASE, realConf).close();
         return visibleRun(output);
     }
 
@@ -158,7 +159,7 @@ public final class CommitFaults {
 
     /** What a driver does from its first write to the end: an attempt, its files, the commit, and on failure the clean-up. */
     static void commitNew(String output, Configuration conf, int step, Fault fault) throws IOException {
-        try (RunStore store = RunStore.open(output, RUN, LEASE, conf)) {
+        try (RunStore store = RunStore.open(output, RUN, RunKind.TRAINING, LEASE, conf)) {
             store.checkReplaceable(true);
             RunAttempt attempt = store.startAttempt(true);
             for (Map.Entry<String, String> file : StoredRuns.files(RUN, "new").entrySet()) {

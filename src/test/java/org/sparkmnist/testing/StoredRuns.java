@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunAttempt;
 import org.sparkmnist.output.RunStore;
 
@@ -27,7 +28,7 @@ public final class StoredRuns {
 
     /** Commits {@code files} as run {@code runId} under {@code outputDir} (replacing a run of this job there). */
     public static void commit(String outputDir, String runId, Map<String, String> files, Configuration hadoop) throws IOException {
-        try (RunStore store = RunStore.open(outputDir, runId, LEASE, hadoop)) {
+        try (RunStore store = RunStore.open(outputDir, runId, RunKind.TRAINING, LEASE, hadoop)) {
             store.checkReplaceable(true);
             RunAttempt attempt = store.startAttempt(true);
             for (Map.Entry<String, String> file : files.entrySet()) {
