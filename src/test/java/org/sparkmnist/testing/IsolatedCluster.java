@@ -103,10 +103,14 @@ public final class IsolatedCluster {
         return stateDir.resolve("logs");
     }
 
-    /** The Master's log, as Spark's spark-daemon.sh names it: spark-IDENT-CLASS-INSTANCE-HOST.out. */
+    /**
+     * The running Master's log, as Spark's spark-daemon.sh names it: spark-IDENT-CLASS-INSTANCE-HOST.out
+     * (the logs of earlier starts are rotated to .out.1, .out.2, ...).
+     */
     public Path masterLog() throws IOException {
         try (Stream<Path> files = Files.list(logDir())) {
-            return files.filter(f -> f.getFileName().toString().contains("org.apache.spark.deploy.master.Master-1-")).findFirst()
+            return files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.contains("org.apache.spark.deploy.master.Master-1-") && f.endsWith(".out")).findFirst().map(logDir()::resolve)
                     .orElseThrow(() -> new IOException("no Master log in " + logDir()));
         }
     }
