@@ -47,15 +47,11 @@ if [ -n "$pytorch" ]; then
   fi
 fi
 
-# Build and fetch first, so that no measured process compiles or downloads anything.
+# Build, fetch and install first, so that no measured process compiles or downloads anything.
 submit/build-local.sh
 submit/fetch-mnist.sh "$root/data/mnist" >&2
 if [ -n "$cluster" ]; then
   submit/spark-submit.sh --build-only
 fi
 
-mapfile -t java17 < submit/java17-flags
-export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
-exec java "${java17[@]}" -Xmx1g \
-  -cp "target/local/spark-mnist.jar:$(cat target/local/classpath.txt)" \
-  org.sparkmnist.benchmark.Benchmark "$@"
+CLASSPATH= exec submit/java.sh -Xmx1g org.sparkmnist.benchmark.Benchmark "$@"
