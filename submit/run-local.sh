@@ -4,10 +4,10 @@
 #   submit/run-local.sh [FILE.conf ...] [key=value ...]
 #
 # Builds the job if it is missing or older than its sources, fetches and verifies MNIST if it is
-# missing, then runs the job: reference.conf's tuned defaults with your files and overrides on top.
-# Relative paths in the config (data.dir, output.dir) are taken from the checkout's top directory.
-# Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags), SPARK_MNIST_MAIN_CLASS (the
-# job's entry point; submit/score-local.sh sets the scoring job's).
+# missing, then runs the job (through submit/java.sh): reference.conf's tuned defaults with your
+# files and overrides on top. Relative paths in the config (data.dir, output.dir) are taken from
+# the checkout's top directory. Environment: DRIVER_MEMORY (default 6g), JAVA_OPTS (extra JVM flags),
+# SPARK_MNIST_MAIN_CLASS (the job's entry point; submit/score-local.sh sets the scoring job's).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,21 +23,11 @@ for arg in "$@"; do
 done
 cd "$root"
 
-submit/build-local.sh
-jar=target/local/spark-mnist.jar
-
 if [ -z "${SPARK_MNIST_NO_FETCH:-}" ]; then
   submit/fetch-mnist.sh "$root/data/mnist" >&2
 fi
 
-mapfile -t java17 < submit/java17-flags
 # One BLAS/OpenMP thread per Spark task: local workers each get a core instead of fighting over both.
-# Embedded Spark serves this machine only: bind everything to loopback.
-export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
-# shellcheck disable=SC2086
-exec java "${java17[@]}" -Xmx"${DRIVER_MEMORY:-6g}" \
-  -Dorg.bytedeco.javacpp.cachedir="$root/target/javacpp-cache" \
-  ${JAVA_OPTS:-} \
-  -cp "$jar:$(cat target/local/classpath.txt)" \
-  "${SPARK_MNIST_MAIN_CLASS:-org.sparkmnist.job.MnistTrainingJob}" "${args[@]}"
+# shellcheck disable=SC2086 # JAVA_OPTS is a list of flags
+CLASSPATH= exec submit/java.sh -Xmx"${DRIVER_MEMORY:-6g}" ${JAVA_OPTS:-} "${SPARK_MNIST_MAIN_CLASS:-org.sparkmnist.job.MnistTrainingJob}" "${args[@]}"

@@ -148,7 +148,7 @@ public final class Benchmark {
         parallel.ifPresent(w -> command.addAll(List.of("--parallel-wrapper", String.valueOf(w.workers()),
                 String.valueOf(w.averagingFrequency()))));
         command.addAll(modelArgs(options.jobArgs()));
-        Map<String, String> environment = new HashMap<>();
+        Map<String, String> environment = new HashMap<>(Jvm.environment());
         // Plain fit is the single-machine alternative at its best with all cores for ND4J's operations, unless
         // told otherwise; ParallelWrapper's workers are the parallelism, so each gets one BLAS thread, as
         // Spark's local workers do.

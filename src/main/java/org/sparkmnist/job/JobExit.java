@@ -1,5 +1,7 @@
 package org.sparkmnist.job;
 
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
@@ -24,6 +26,28 @@ public final class JobExit {
     @FunctionalInterface
     public interface Body {
         void run() throws Exception;
+    }
+
+    /**
+     * Ends the job with {@code code} the way its launcher reads an outcome. YARN's ApplicationMaster
+     * calls a cluster-mode driver's main in a thread of its own: it reports the application
+     * SUCCEEDED only when main returns (System.exit, even with 0, makes it FAILED, and YARN retries
+     * it), and takes a failure's code from a SparkUserAppException. Every other launcher (java,
+     * spark-submit in client mode, a Kubernetes driver pod, a standalone Worker) reads the JVM's exit
+     * code. {@code conf} is the configuration spark-submit or the ApplicationMaster gave this JVM.
+     */
+    public static void exit(int code, SparkConf conf) throws SparkUserAppException {
+        if (!returnsToYarn(conf)) {
+            System.exit(code);
+        }
+        if (code != OK) {
+            throw new SparkUserAppException(code);
+        }
+    }
+
+    /** True for a driver that YARN's ApplicationMaster runs (cluster deploy mode on YARN). */
+    static boolean returnsToYarn(SparkConf conf) {
+        return conf.get("spark.master", "").startsWith("yarn") && "cluster".equals(conf.get("spark.submit.deployMode", "client"));
     }
 
     public static int run(Body body) {

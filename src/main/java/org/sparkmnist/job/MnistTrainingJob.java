@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -48,10 +51,12 @@ public final class MnistTrainingJob {
         this.settings = settings;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws SparkUserAppException {
         // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
         MaskedConsole.install(Arrays.asList(args), System.getenv());
-        System.exit(execute(Arrays.asList(args)));
+        // JavaCPP reads its limits once, when ND4J first loads: before anything touches ND4J.
+        int exit = JobExit.run(NativeRuntime::configureThisJvm);
+        JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
     }
 
     /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */

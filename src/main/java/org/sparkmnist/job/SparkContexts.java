@@ -1,13 +1,13 @@
 package org.sparkmnist.job;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.SparkSettings;
-import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
 
 /**
  * Starts Spark for the job. Anything spark-submit decided (master, UI, addresses) wins; the job's
@@ -20,6 +20,8 @@ public final class SparkContexts {
 
     /** The environment variable Spark's web UI takes its listening address from. */
     static final String LOCAL_IP_VARIABLE = "SPARK_LOCAL_IP";
+
+    private static final Pattern LOOPBACK_MASTER = Pattern.compile("spark://(127\\.0\\.0\\.1|localhost):\\d+");
 
     private SparkContexts() {
     }
@@ -53,26 +55,29 @@ public final class SparkContexts {
                 .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
-        // Each executor picks the ND4J native build for its own CPU before its first task (nodes may differ).
-        String plugins = conf.get("spark.plugins", "");
-        if (!plugins.contains(NativeBuildPlugin.class.getName())) {
-            conf.set("spark.plugins", plugins.isBlank() ? NativeBuildPlugin.class.getName() : plugins + "," + NativeBuildPlugin.class.getName());
-        }
-        if (conf.get("spark.master").startsWith("local")) {
-            // An embedded run serves nobody else: keep the driver's RPC and block manager ports off the network.
+        // Before the context starts: executors are launched (and on YARN sized) from this conf.
+        NativeRuntime.configureExecutors(conf, System.getProperties());
+        if (onThisMachine(conf.get("spark.master"))) {
+            // An embedded run, or one on a cluster of this machine, serves nobody else: keep the driver's RPC and
+            // block manager ports off the network.
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
             // The web UI ignores spark.driver.bindAddress: Spark 3.5's WebUI.bind listens on $SPARK_LOCAL_IP,
             // or on every interface (0.0.0.0) when it is unset, and a JVM cannot set its own environment.
-            // submit/run-local.sh and submit/spark-submit.sh export 127.0.0.1; started any other way (an IDE,
+            // submit/java.sh exports 127.0.0.1; started any other way (spark-submit, an IDE,
             // a test) the UI would face the network by default, so it stays off and the log says how to have
             // it. A SPARK_LOCAL_IP the user set is a decision, like any other spark-submit made, and is kept.
             if (conf.getBoolean("spark.ui.enabled", true) && !env.containsKey(LOCAL_IP_VARIABLE)) {
-                LOG.warn("Spark UI not started: in local mode without {} it would listen on every interface "
-                        + "(set {}=127.0.0.1, as submit/run-local.sh does, to have it on this machine only)",
+                LOG.warn("Spark UI not started: without {} it would listen on every interface "
+                        + "(set {}=127.0.0.1, as submit/java.sh does, to have it on this machine only)",
                         LOCAL_IP_VARIABLE, LOCAL_IP_VARIABLE);
                 conf.set("spark.ui.enabled", "false");
             }
         }
         return conf;
+    }
+
+    /** True when the master runs every executor on this machine: local mode, local-cluster, a standalone master on loopback. */
+    static boolean onThisMachine(String master) {
+        return master.startsWith("local") || LOOPBACK_MASTER.matcher(master).matches();
     }
 }

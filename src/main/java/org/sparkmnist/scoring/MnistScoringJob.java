@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkUserAppException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -16,6 +18,7 @@ import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.model.nativebuild.NativeBuild;
 import org.sparkmnist.job.JobExit;
 import org.sparkmnist.job.MaskedConsole;
+import org.sparkmnist.job.NativeRuntime;
 import org.sparkmnist.job.QuietLogging;
 import org.sparkmnist.job.RunEnvironment;
 import org.sparkmnist.job.SparkContexts;
@@ -42,10 +45,12 @@ public final class MnistScoringJob {
         this.settings = settings;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws SparkUserAppException {
         // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
         MaskedConsole.install(Arrays.asList(args), System.getenv());
-        System.exit(execute(Arrays.asList(args)));
+        // As the training job's main: JavaCPP's limits before anything touches ND4J, and an ending YARN can read.
+        int exit = JobExit.run(NativeRuntime::configureThisJvm);
+        JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
     }
 
     /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */

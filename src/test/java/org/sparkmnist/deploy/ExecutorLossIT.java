@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.Scripts;
-import org.sparkmnist.testing.StandaloneCluster;
+import org.sparkmnist.testing.IsolatedCluster;
 
 /**
  * An executor JVM dies in the middle of an epoch and the run still completes, as well trained as
@@ -67,7 +67,7 @@ class ExecutorLossIT {
     /** DL4J's averaging round: the stage whose tasks fit the network on the executors and return parameters. */
     private static final String TRAINING_STAGE = "treeAggregate at ParameterAveragingTrainingMaster";
 
-    private StandaloneCluster cluster;
+    private IsolatedCluster cluster;
     private Run undisturbed;
     private Run disturbed;
     private Kill kill;
@@ -93,8 +93,8 @@ class ExecutorLossIT {
         MnistFiles.directory();
         Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
         assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
-        StandaloneCluster.deleteRecursively(WORK);
-        cluster = new StandaloneCluster("executor-loss-cluster", 2, Map.of());
+        IsolatedCluster.deleteRecursively(WORK);
+        cluster = new IsolatedCluster("executor-loss-cluster", 2, Map.of());
         cluster.start();
 
         undisturbed = submit(jar, "undisturbed", false);
@@ -117,8 +117,8 @@ class ExecutorLossIT {
             Path output = WORK.resolve("runs");
             Path log = LOGS.resolve("executor-loss-" + runId + ".log");
             // Both runs are the same command apart from run.id and the UI port: same split, weights and
-            // minibatch assignment seeds. The UI (loopback only: spark-submit.sh sets SPARK_LOCAL_IP for a
-            // loopback master) is how the test sees which executor is running a training task.
+            // minibatch assignment seeds. The UI (on loopback only: Spark's UI listens on SPARK_LOCAL_IP) is
+            // how the test sees which executor is running a training task.
             List<String> command = List.of("submit/spark-submit.sh", "--master", cluster.masterUrl(),
                     "--conf", "spark.ui.port=" + Scripts.freePorts(1),
                     "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
@@ -126,7 +126,7 @@ class ExecutorLossIT {
                     "spark.ui=true",
                     "data.dir=" + MnistFiles.directory(), "output.dir=" + output, "run.id=" + runId);
             long start = System.nanoTime();
-            Process process = Scripts.start(command, Map.of("SPARK_MNIST_JAR", jar.toString()), log);
+            Process process = Scripts.start(command, Map.of("SPARK_MNIST_JAR", jar.toString(), "SPARK_LOCAL_IP", "127.0.0.1"), log);
             Scripts.Result result;
             try {
                 if (killAnExecutor) {
@@ -269,12 +269,13 @@ class ExecutorLossIT {
         String log = Files.readString(disturbed.log());
         String id = kill.executorId();
         assertTrue(log.contains("ERROR TaskSchedulerImpl: Lost executor " + id + " on 127.0.0.1"), "Spark's line; log: " + disturbed.log());
-        assertTrue(log.contains("WARN ExecutorLossLog: executor " + id + " lost ("), "our line; log: " + disturbed.log());
-        // "INFO ExecutorLossLog: executor 2 joined on 127.0.0.1 after an executor loss" follows when the
+        assertTrue(log.contains(" executor " + id + " lost (Command exited with code 137); Spark reruns the tasks"), "our line; log: "
+                + disturbed.log());
+        // "executor 2 joined on 127.0.0.1 after an executor loss" follows when the
         // replacement registers before the run ends: under load that took 11 s, longer than the rest of
         // the run may, so it is not required here (the Master's launch of it is, below).
         String reference = Files.readString(undisturbed.log());
-        assertFalse(reference.contains("Lost executor") || reference.contains("ExecutorLossLog"),
+        assertFalse(reference.contains("Lost executor") || reference.contains(" lost (") || reference.contains("after an executor loss"),
                 "an undisturbed run says nothing of lost executors; log: " + undisturbed.log());
     }
 
@@ -282,7 +283,7 @@ class ExecutorLossIT {
     @Test
     void theMasterLaunchedAReplacementExecutor() throws IOException {
         assertNotNull(kill, "an executor was killed");
-        String master = Files.readString(cluster.logDir().resolve("master.log"));
+        String master = Files.readString(cluster.masterLog());
         String app = kill.appId();
         assertTrue(master.contains("Removing executor " + app + "/" + kill.executorId() + " because it is EXITED"), master);
         assertTrue(Pattern.compile("Launching executor " + Pattern.quote(app) + "/[2-9]\\d* on worker").matcher(master).find(), master);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +32,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 import org.sparkmnist.testing.Scripts;
-import org.sparkmnist.testing.StandaloneCluster;
+import org.sparkmnist.testing.IsolatedCluster;
 
 /**
  * The job as users run it on a cluster: submit/standalone-cluster.sh starts a Master and two
- * one-core Workers (separate JVMs, 127.0.0.1 only, with spark.authenticate on), and
+ * one-core Workers (separate JVMs, 127.0.0.1 only, with spark.authenticate on, from pyspark's Spark), and
  * submit/spark-submit.sh submits the cluster jar to them in client mode. The cluster runs on
  * ports of its own and from a state directory of its own, so a cluster the developer runs is not
  * touched, and it is stopped even when the test fails.
@@ -50,7 +51,7 @@ class StandaloneClusterIT {
     /** The run and Spark's event log; kept after the build for a look at what happened. */
     private static final Path WORK = Scripts.REPO.resolve("target/it-standalone-cluster-run");
 
-    private StandaloneCluster cluster;
+    private IsolatedCluster cluster;
     private final String secret = randomSecret();
     private String masterUrl;
     private Scripts.Result submit;
@@ -65,16 +66,20 @@ class StandaloneClusterIT {
         assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
 
         // Daemons and executors take the shared secret from the environment, as Spark documents.
-        cluster = new StandaloneCluster("standalone-cluster", 2, Map.of(
+        cluster = new IsolatedCluster("standalone-cluster", 2, Map.of(
                 "SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dspark.authenticate=true",
                 "_SPARK_AUTH_SECRET", secret));
-        StandaloneCluster.deleteRecursively(WORK);
+        IsolatedCluster.deleteRecursively(WORK);
         cluster.start();
         masterUrl = cluster.masterUrl();
 
         events = Files.createDirectories(WORK.resolve("events"));
         Path output = WORK.resolve("runs");
-        Map<String, String> submitEnv = Map.of("SPARK_MNIST_JAR", jar.toString(), "SPARK_AUTHENTICATE_SECRET", secret);
+        // The driver reads the secret as Spark documents: from spark-defaults.conf in a SPARK_CONF_DIR only its user can read.
+        Path sparkConf = Files.createDirectories(WORK.resolve("spark-conf"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.writeString(sparkConf.resolve("spark-defaults.conf"), "spark.authenticate true\nspark.authenticate.secret " + secret + "\n");
+        Map<String, String> submitEnv = Map.of("SPARK_MNIST_JAR", jar.toString(), "SPARK_CONF_DIR", sparkConf.toString());
         submit = Scripts.run(List.of("submit/spark-submit.sh", "--master", masterUrl,
                         "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + events.toUri(),
                         "train.epochs=2", "data.dir=" + mnist, "output.dir=" + output, "run.id=c1"),
@@ -192,7 +197,7 @@ class StandaloneClusterIT {
         List<Path> logs = new ArrayList<>();
         for (Path dir : List.of(cluster.workDir(), cluster.logDir())) {
             try (Stream<Path> files = Files.walk(dir)) {
-                files.filter(f -> f.getFileName().toString().equals("stderr") || f.toString().endsWith(".log")).forEach(logs::add);
+                files.filter(f -> f.getFileName().toString().equals("stderr") || f.toString().endsWith(".out")).forEach(logs::add);
             }
         }
         assertFalse(logs.isEmpty());

@@ -56,6 +56,16 @@ class SparkContextsTest {
         assertTrue(SparkContexts.conf(settings("local[2]", true), env).getBoolean("spark.ui.enabled", false));
     }
 
+    /** A standalone cluster on this machine (submit/standalone-cluster.sh's) needs the driver on nothing but loopback either. */
+    @Test
+    void aLoopbackStandaloneMasterPutsTheDriverOnLoopback() {
+        for (String master : List.of("spark://127.0.0.1:7077", "spark://localhost:7077", "local-cluster[2,1,1024]")) {
+            SparkConf conf = SparkContexts.conf(settings(master, false), Map.of());
+            assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
+            assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
+        }
+    }
+
     @Test
     void aClusterMasterLeavesAddressesToSparkSubmit() {
         SparkConf conf = SparkContexts.conf(settings("spark://10.1.2.3:7077", true), Map.of());

@@ -30,7 +30,7 @@ import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 import org.sparkmnist.testing.Scripts;
-import org.sparkmnist.testing.StandaloneCluster;
+import org.sparkmnist.testing.IsolatedCluster;
 import org.sparkmnist.testing.TinyModels;
 
 /**
@@ -47,7 +47,7 @@ class ScoringClusterIT {
     private static final Path WORK = Scripts.REPO.resolve("target/it-scoring-cluster-run");
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
 
-    private StandaloneCluster cluster;
+    private IsolatedCluster cluster;
     private MultiLayerNetwork network;
     private Path run;
     private Path jar;
@@ -56,10 +56,10 @@ class ScoringClusterIT {
     void startCluster() {
         jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
         assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
-        StandaloneCluster.deleteRecursively(WORK);
+        IsolatedCluster.deleteRecursively(WORK);
         network = TinyModels.softmax();
         run = TinyModels.run(WORK.resolve("runs/tiny"), "softmax", network, true);
-        cluster = new StandaloneCluster("scoring-cluster", 2, Map.of("SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
+        cluster = new IsolatedCluster("scoring-cluster", 2, Map.of("SPARK_DAEMON_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"));
         cluster.start();
     }
 

@@ -50,8 +50,8 @@ public final class JobRuns {
     }
 
     /**
-     * The job in a JVM of its own, started the way submit/run-local.sh starts it (its Java 17 flags,
-     * one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
+     * The job in a JVM of its own, started through submit/java.sh as submit/run-local.sh starts it
+     * (one BLAS thread per task, loopback only), on this JVM's classpath, with all output in {@code log}.
      */
     public static Process start(List<String> args, Path log) throws IOException {
         return startMain(MnistTrainingJob.class.getName(), args, log);
@@ -68,22 +68,18 @@ public final class JobRuns {
      */
     public static Process startMain(List<String> jvmOptions, Map<String, String> env, List<Path> classpathFirst, String mainClass,
                                     List<String> args, Path log) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        try (Stream<String> flags = Files.lines(Scripts.REPO.resolve("submit/java17-flags"))) {
-            flags.filter(f -> !f.isBlank()).forEach(command::add);
-        }
+        List<String> command = new ArrayList<>(List.of("submit/java.sh", "-Xmx3g"));
         command.addAll(jvmOptions);
+        command.add(mainClass);
         List<String> classpath = new ArrayList<>(classpathFirst.stream().map(Path::toString).toList());
         classpath.add(System.getProperty("java.class.path"));
-        command.addAll(List.of("-Xmx3g", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache"),
-                "-cp", String.join(java.io.File.pathSeparator, classpath), mainClass));
         command.addAll(args);
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).directory(Scripts.REPO.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // submit/java.sh runs the JVM on this classpath instead of the local build.
+        builder.environment().put("CLASSPATH", String.join(java.io.File.pathSeparator, classpath));
         builder.environment().put("OMP_NUM_THREADS", "1");
-        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         builder.environment().putAll(env);
         return builder.start();
     }

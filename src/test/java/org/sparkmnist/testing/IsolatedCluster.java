@@ -16,18 +16,19 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A real Spark standalone cluster for one integration test class, run by
- * submit/standalone-cluster.sh as users run it: a Master and one-core Workers, each its own JVM,
- * on 127.0.0.1. It lives in a state directory of its own under target/ and on free ports picked
- * at random, so a cluster the developer runs (or another test's) is never touched.
+ * A real Spark standalone cluster isolated for one integration test class: started and stopped by
+ * submit/standalone-cluster.sh as users run it (a Master and one-core Workers, each its own JVM, on
+ * 127.0.0.1), but in a state directory of its own under target/ and on free ports picked at random,
+ * so a cluster the developer runs (or another test's) is never touched; and it knows its JVMs, so a
+ * test can kill one and make sure none outlives it.
  */
-public final class StandaloneCluster {
+public final class IsolatedCluster {
 
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
 
     private final String name;
     private final Path stateDir;
-    /** The -D marker standalone-cluster.sh gives every daemon of this state directory. */
+    /** The -D marker standalone-cluster.sh puts on every daemon of this state directory. */
     private final String daemonMarker;
     /** Filled before anything can fail, so that even a failed start stops this cluster and never a developer's. */
     private final Map<String, String> env = new HashMap<>();
@@ -37,7 +38,7 @@ public final class StandaloneCluster {
      * A cluster of {@code workers} one-core, 2g Workers in target/it-{@code name}; {@code extraEnv}
      * goes to the script (and so to the daemons), e.g. SPARK_DAEMON_JAVA_OPTS.
      */
-    public StandaloneCluster(String name, int workers, Map<String, String> extraEnv) {
+    public IsolatedCluster(String name, int workers, Map<String, String> extraEnv) {
         this.name = name;
         this.stateDir = Scripts.REPO.resolve("target/it-" + name);
         this.daemonMarker = "-Dspark-mnist.standalone-cluster=" + stateDir;
@@ -52,7 +53,7 @@ public final class StandaloneCluster {
      * Stops whatever an aborted earlier run left in this state directory, clears the Workers' work
      * directories, starts the cluster and waits until every Worker is registered.
      */
-    public StandaloneCluster start() {
+    public IsolatedCluster start() {
         int masterPort = Scripts.freePorts(1);
         env.put("SPARK_MASTER_PORT", Integer.toString(masterPort));
         env.put("SPARK_MASTER_WEBUI_PORT", Integer.toString(Scripts.freePorts(1)));
@@ -61,7 +62,8 @@ public final class StandaloneCluster {
         masterUrl = "spark://127.0.0.1:" + masterPort;
 
         // Daemons an aborted earlier run of this test left behind would hold the state directory.
-        script("stop", "--orphans");
+        script("stop");
+        ProcessHandle.allProcesses().filter(this::owns).forEach(Scripts::killTree);
         deleteRecursively(workDir());
         Scripts.Result start = script("start");
         assertEquals(0, start.exitCode(), "standalone-cluster.sh start failed:\n" + start.tail(30));
@@ -99,6 +101,18 @@ public final class StandaloneCluster {
     /** The daemons' own logs. */
     public Path logDir() {
         return stateDir.resolve("logs");
+    }
+
+    /**
+     * The running Master's log, as Spark's spark-daemon.sh names it: spark-IDENT-CLASS-INSTANCE-HOST.out
+     * (the logs of earlier starts are rotated to .out.1, .out.2, ...).
+     */
+    public Path masterLog() throws IOException {
+        try (Stream<Path> files = Files.list(logDir())) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(f -> f.contains("org.apache.spark.deploy.master.Master-1-") && f.endsWith(".out")).findFirst().map(logDir()::resolve)
+                    .orElseThrow(() -> new IOException("no Master log in " + logDir()));
+        }
     }
 
     /** A daemon of this state directory, or an executor or driver one of its Workers forked (they run in its work directory). */

@@ -1,0 +1,275 @@
+package org.sparkmnist.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.testing.IsolatedCluster;
+import org.sparkmnist.testing.MnistFiles;
+import org.sparkmnist.testing.Scripts;
+
+/**
+ * The DAG in a real Airflow: the pinned Airflow and Spark provider of submit/python-env.sh airflow,
+ * a throwaway AIRFLOW_HOME with its SQLite metadata database under target/, the Spark connection
+ * (local[2], driver on the Airflow worker) and the spark_mnist Variable set with Airflow's own CLI,
+ * and {@code airflow dags test spark_mnist <date>}, which runs the task in-process: its
+ * SparkSubmitOperator runs a real spark-submit (pyspark's Spark) of the cluster jar. A short run:
+ * the softmax model, two epochs, a 20,000/2,000 split.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AirflowIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path WORK = Scripts.REPO.resolve("target/it-airflow");
+    private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
+    private static final String DATE = "2026-03-01";
+    /** run.id is the logical date, as the DAG formats it. */
+    private static final String RUN_ID = "20260301T000000";
+    private static final String RUN_CONF = "{\"epochs\": 2, \"models\": \"[softmax]\"}";
+
+    private final Map<String, String> env = new HashMap<>();
+    private final Map<String, Long> seconds = new LinkedHashMap<>();
+    private Path output;
+    private Path airflowCommand;
+    private Map<String, Object> goodVariable;
+
+    private DagRun first;
+    private DagRun rerun;
+    private DagRun badVariable;
+    private DagRun badConfig;
+    /** The files of the run directory after the first run. */
+    private List<String> firstRunFiles;
+    private java.time.Instant rerunStart;
+
+    /** One {@code airflow dags test}: the CLI's output, the train task's state and log. */
+    private record DagRun(Scripts.Result cli, String taskState, String taskLog) {
+
+        String lastLogLine() {
+            List<String> lines = taskLog.lines().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    @BeforeAll
+    void runTheDag() throws IOException {
+        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
+        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        IsolatedCluster.deleteRecursively(WORK);
+        Path home = Files.createDirectories(WORK.resolve("airflow-home"));
+        Path dags = Files.createDirectories(home.resolve("dags"));
+        // Installed as the README says: the DAG file copied into the dags folder.
+        Files.copy(Scripts.REPO.resolve("submit/airflow/spark_mnist_dag.py"), dags.resolve("spark_mnist_dag.py"));
+        output = WORK.resolve("runs");
+
+        long t0 = System.nanoTime();
+        Path venv = Path.of(lastLine(run("python-env", List.of("submit/python-env.sh", "airflow"))));
+        Path sparkHome = Path.of(lastLine(run("spark-home", List.of("submit/spark-home.sh"))));
+        airflowCommand = venv.resolve("bin/airflow");
+        seconds.put("install (or check) Airflow and Spark", (System.nanoTime() - t0) / 1_000_000_000);
+
+        env.put("AIRFLOW_HOME", home.toString());
+        env.put("AIRFLOW__CORE__DAGS_FOLDER", dags.toString());
+        env.put("AIRFLOW__CORE__LOAD_EXAMPLES", "False");
+        env.put("SPARK_HOME", sparkHome.toString());
+        // The provider runs "spark-submit" from PATH.
+        env.put("PATH", sparkHome.resolve("bin") + ":" + venv.resolve("bin") + ":" + System.getenv("PATH"));
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+
+        long t1 = System.nanoTime();
+        assertOk(airflow("db-migrate", "db", "migrate"));
+        assertOk(airflow("connection", "connections", "add", "spark_mnist_local", "--conn-type", "spark", "--conn-host", "local[2]",
+                "--conn-extra", "{\"deploy-mode\": \"client\"}"));
+        seconds.put("airflow db migrate + connection", (System.nanoTime() - t1) / 1_000_000_000);
+
+        goodVariable = new LinkedHashMap<>();
+        goodVariable.put("conn_id", "spark_mnist_local");
+        goodVariable.put("deploy_mode", "client");
+        goodVariable.put("jar", jar.toString());
+        goodVariable.put("data_dir", MnistFiles.directory().toString());
+        goodVariable.put("output_dir", output.toString());
+        goodVariable.put("executor_memory", "1g");
+        goodVariable.put("executor_cores", 1);
+        goodVariable.put("num_executors", 1);
+        goodVariable.put("driver_memory", "2g");
+        // The driver (on this machine, in client mode) unpacks ND4J's native libraries into the build's cache and logs
+        // through the project's log4j2 file, as every JVM of the project does.
+        goodVariable.put("conf", Map.of("spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache")
+                + " -Dlog4j2.configurationFile=" + Scripts.REPO.resolve("src/main/resources/log4j2.properties")));
+        goodVariable.put("overrides", Map.of("split.train", 20000, "split.validation", 2000));
+
+        setVariable(goodVariable);
+        first = dagsTest("first");
+        firstRunFiles = files(output.resolve(RUN_ID));
+        rerunStart = java.time.Instant.now();
+        rerun = dagsTest("rerun");
+
+        Map<String, Object> unknownKey = new LinkedHashMap<>(goodVariable);
+        unknownKey.put("executor_memroy", "1g");
+        setVariable(unknownKey);
+        badVariable = dagsTest("bad-variable");
+
+        Map<String, Object> badJobConfig = new LinkedHashMap<>(goodVariable);
+        badJobConfig.put("overrides", Map.of("train.epoch", 1));
+        setVariable(badJobConfig);
+        badConfig = dagsTest("bad-config");
+
+        System.out.println("AirflowIT: " + seconds);
+        System.out.println("AirflowIT: the first run's task log ends with:\n" + tail(first.taskLog(), 8));
+    }
+
+    @Test
+    void theTaskSucceedsAndCommitsTheRunUnderItsLogicalDate() throws IOException {
+        assertEquals("success", first.taskState(), "train task; dags test said:\n" + first.cli().tail(40));
+        Path run = output.resolve(RUN_ID);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals(RUN_ID, summary.path("run_id").asText());
+        assertEquals(2, summary.at("/models/softmax/epochs").asInt());
+        double accuracy = summary.at("/models/softmax/test_accuracy").asDouble();
+        // Two epochs on 20,000 examples (the whole training set for one epoch gives about 0.90).
+        assertTrue(accuracy >= 0.85, "softmax test accuracy " + accuracy);
+        assertEquals("local[2]", summary.at("/environment/spark_master").asText());
+    }
+
+    @Test
+    void runningTheSameLogicalDateAgainReplacesThatRunWhole() throws IOException {
+        assertEquals("success", rerun.taskState(), "train task of the rerun; dags test said:\n" + rerun.cli().tail(40));
+        Path run = output.resolve(RUN_ID);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")));
+        // Replaced whole: the same files, every one of them a new one written by the rerun.
+        List<String> rerunFiles = files(run);
+        assertEquals(firstRunFiles, rerunFiles, "the rerun's files");
+        for (String file : rerunFiles) {
+            assertFalse(Files.getLastModifiedTime(run.resolve(file)).toInstant().isBefore(rerunStart), file + " is the first run's, not the rerun's");
+        }
+        List<String> runs;
+        try (Stream<Path> dirs = Files.list(output)) {
+            runs = dirs.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of(RUN_ID), runs, "only the one run under " + output);
+    }
+
+    @Test
+    void aBadVariableFailsTheTaskAndTheLogSaysWhy() {
+        assertEquals("failed", badVariable.taskState(), "train task with a bad Variable");
+        String last = badVariable.lastLogLine();
+        assertTrue(last.contains("spark_mnist Variable: unknown keys ['executor_memroy']"), "last line of the task log: " + last);
+    }
+
+    @Test
+    void aBadConfigFailsTheTaskAndTheLogSaysWhy() {
+        assertEquals("failed", badConfig.taskState(), "train task with a bad job config");
+        String last = badConfig.lastLogLine();
+        assertTrue(last.contains("unknown config key train.epoch") && last.contains("did you mean train.epochs?"),
+                "last line of the task log: " + last);
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(f -> dir.relativize(f).toString()).sorted().toList();
+        }
+    }
+
+    private void setVariable(Map<String, Object> value) throws IOException {
+        assertOk(airflow("variable", "variables", "set", "spark_mnist", JSON.writeValueAsString(value)));
+    }
+
+    /** {@code airflow dags test} for the one logical date, then the task's state as Airflow recorded it, and its log. */
+    private DagRun dagsTest(String name) throws IOException {
+        long start = System.nanoTime();
+        Scripts.Result cli = airflow("dags-test-" + name, "dags", "test", "spark_mnist", DATE, "--conf", RUN_CONF);
+        seconds.put("dags test " + name, (System.nanoTime() - start) / 1_000_000_000);
+        return new DagRun(cli, taskState(), taskLog(cli.output()));
+    }
+
+    private String taskState() throws IOException {
+        Scripts.Result runs = airflow("list-runs", "dags", "list-runs", "spark_mnist", "--output", "json");
+        assertOk(runs);
+        String runId = null;
+        for (JsonNode run : JSON.readTree(jsonPart(runs.output()))) {
+            if (run.path("logical_date").asText().startsWith(DATE)) {
+                runId = run.path("run_id").asText();
+            }
+        }
+        assertTrue(runId != null, "no dag run of " + DATE + ":\n" + runs.output());
+        Scripts.Result states = airflow("task-states", "tasks", "states-for-dag-run", "spark_mnist", runId, "--output", "json");
+        assertOk(states);
+        for (JsonNode task : JSON.readTree(jsonPart(states.output()))) {
+            if (task.path("task_id").asText().equals("train")) {
+                return task.path("state").asText();
+            }
+        }
+        return "none";
+    }
+
+    /**
+     * What the train task logged: {@code airflow dags test} runs it in-process and prints its log
+     * between "[DAG TEST] running task" and "[DAG TEST] end task", interleaved with the lines of
+     * Airflow's own in-process execution API (task state updates) and the log's "::group::" fold
+     * markers, which are left out here: they are the log's frame, not what the task said.
+     */
+    private static String taskLog(String cliOutput) {
+        List<String> lines = new ArrayList<>();
+        boolean inTask = false;
+        for (String line : cliOutput.lines().toList()) {
+            if (line.contains("[DAG TEST] running task")) {
+                inTask = true;
+                lines.clear();
+            } else if (line.contains("[DAG TEST] end task")) {
+                inTask = false;
+            } else if (inTask && !line.contains("[airflow.api_fastapi.") && !line.contains("::group::") && !line.contains("::endgroup::")) {
+                lines.add(line);
+            }
+        }
+        return String.join("\n", lines);
+    }
+
+    /** The JSON the CLI printed: its last line, after the warnings some commands print first. */
+    private static String jsonPart(String output) {
+        List<String> lines = output.lines().filter(l -> l.startsWith("[{") || l.equals("[]")).toList();
+        return lines.isEmpty() ? "[]" : lines.get(lines.size() - 1);
+    }
+
+    private Scripts.Result airflow(String step, String... args) {
+        List<String> command = new ArrayList<>(List.of(airflowCommand.toString()));
+        command.addAll(List.of(args));
+        return Scripts.run(command, env, LOGS.resolve("airflow-" + step + ".log"), Duration.ofMinutes(15));
+    }
+
+    private static Scripts.Result run(String step, List<String> command) {
+        Scripts.Result result = Scripts.run(command, Map.of(), LOGS.resolve("airflow-" + step + ".log"), Duration.ofMinutes(20));
+        assertOk(result);
+        return result;
+    }
+
+    private static void assertOk(Scripts.Result result) {
+        assertEquals(0, result.exitCode(), result.tail(40));
+    }
+
+    private static String lastLine(Scripts.Result result) {
+        return result.tail(1).strip();
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = text.lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+}
