@@ -34,6 +34,7 @@ import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
  *       thread in every executor, and executors sharing a machine fight over its cores.
  *   <li>The ND4J native build each executor loads, chosen in the executor from its own CPU by
  *       {@link NativeBuildPlugin}, and the Vector API module for the SIMD optimizer updates.
+ *   <li>OpenBLAS's kernels, for executors on the driver's machine: the driver's choice.
  * </ul>
  *
  * <p>Executors get all of this through the SparkConf ({@link #configureExecutors}). The driver's own
@@ -52,6 +53,7 @@ public final class NativeRuntime {
     static final String OMP_THREADS = "spark.executorEnv.OMP_NUM_THREADS";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     static final String PLUGINS = "spark.plugins";
+    static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
     /**
      * The JDK's Vector API, an incubator module a JVM has only when started with it: the optimizer's
      * updates run as SIMD with it and as a scalar loop without (org.sparkmnist.model.updaters).
@@ -104,10 +106,11 @@ public final class NativeRuntime {
     /**
      * Adds to {@code conf} what executors need, keeping whatever the user set: JavaCPP's limits and
      * cache directory in {@code spark.executor.extraJavaOptions}, OMP_NUM_THREADS, and on YARN and
-     * Kubernetes {@code spark.executor.memoryOverhead}. {@code driverProperties} are this JVM's
-     * system properties; executors on the driver's machine share its JavaCPP cache.
+     * Kubernetes {@code spark.executor.memoryOverhead}. {@code driverProperties} and {@code driverEnv}
+     * are this JVM's system properties and environment; executors on the driver's machine share its
+     * JavaCPP cache and its OpenBLAS kernel choice.
      */
-    static SparkConf configureExecutors(SparkConf conf, Properties driverProperties) {
+    static SparkConf configureExecutors(SparkConf conf, Properties driverProperties, Map<String, String> driverEnv) {
         String master = conf.get("spark.master", "");
         String options = conf.get(EXECUTOR_OPTIONS, "");
         boolean containers = sizesContainers(master);
@@ -137,6 +140,14 @@ public final class NativeRuntime {
         }
         conf.setIfMissing(OMP_THREADS, conf.get("spark.executor.cores", "1"));
         addNativeBuildPlugin(conf);
+        // OpenBLAS reads its kernel choice from the environment as it loads, so a JVM cannot make it for
+        // itself; the launchers choose from the CPU's flags (submit/openblas-coretype.sh). Executors on
+        // this machine share the driver's CPU and take its choice; elsewhere a CPU of another kind might
+        // lack the kernel's instructions, so there OpenBLAS decides (or the user, with this key).
+        String coretype = driverEnv.get(OPENBLAS_CORETYPE);
+        if (SparkContexts.onThisMachine(master) && coretype != null && !coretype.isBlank()) {
+            conf.setIfMissing("spark.executorEnv." + OPENBLAS_CORETYPE, coretype);
+        }
         return conf;
     }
 
