@@ -21,33 +21,39 @@ public final class CrossEntropy {
      * ops (each with its own allocation and native call) the same arithmetic takes as array ops.
      */
     public static Tally tally(INDArray probabilities, INDArray oneHot) {
-        float[][] predicted = probabilities.toFloatMatrix();
-        float[][] labels = oneHot.toFloatMatrix();
+        int rows = (int) probabilities.rows();
+        int classes = (int) probabilities.columns();
+        // One copy each, row after row (INDArray.toFloatMatrix would copy every row on its own).
+        float[] predicted = flat(probabilities);
+        float[] labels = flat(oneHot);
         double lossSum = 0;
         long correct = 0;
-        for (int row = 0; row < predicted.length; row++) {
-            float[] p = predicted[row];
-            float[] y = labels[row];
-            for (int k = 0; k < p.length; k++) {
-                if (y[k] != 0) {
-                    lossSum -= y[k] * Math.log(Math.min(Math.max(p[k], CLIP), 1.0));
+        for (int row = 0, at = 0; row < rows; row++, at += classes) {
+            for (int k = at; k < at + classes; k++) {
+                if (labels[k] != 0) {
+                    lossSum -= labels[k] * Math.log(Math.min(Math.max(predicted[k], CLIP), 1.0));
                 }
             }
-            if (argMax(p) == argMax(y)) {
+            if (argMax(predicted, at, classes) == argMax(labels, at, classes)) {
                 correct++;
             }
         }
-        return new Tally(lossSum, correct, predicted.length);
+        return new Tally(lossSum, correct, rows);
+    }
+
+    /** A matrix's elements in row-major order, as floats. */
+    private static float[] flat(INDArray matrix) {
+        return matrix.dup('c').data().asFloat();
     }
 
     /** The first index of the largest value, as ND4J's argMax picks it. */
-    private static int argMax(float[] values) {
-        int best = 0;
-        for (int k = 1; k < values.length; k++) {
+    private static int argMax(float[] values, int from, int length) {
+        int best = from;
+        for (int k = from + 1; k < from + length; k++) {
             if (values[k] > values[best]) {
                 best = k;
             }
         }
-        return best;
+        return best - from;
     }
 }
