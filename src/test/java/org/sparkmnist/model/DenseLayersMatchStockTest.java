@@ -37,12 +37,12 @@ class DenseLayersMatchStockTest {
     private static final double RELATIVE = 1e-4;
     private static final double ABSOLUTE = 1e-6;
 
-    private static ModelSpec mlp(String... overrides) {
+    static ModelSpec mlp(String... overrides) {
         List<String> args = new ArrayList<>(List.of(overrides));
         return SettingsLoader.load(args).models().stream().filter(m -> m.name().equals("mlp")).findFirst().orElseThrow();
     }
 
-    private static MultiLayerNetwork[] oursAndStock(ModelSpec spec) {
+    static MultiLayerNetwork[] oursAndStock(ModelSpec spec) {
         MultiLayerNetwork ours = new MultiLayerNetwork(NetworkFactory.configuration(spec, PIXELS, CLASSES));
         ours.init();
         MultiLayerNetwork stock = new MultiLayerNetwork(StockDl4j.of(NetworkFactory.configuration(spec, PIXELS, CLASSES)));
@@ -63,7 +63,7 @@ class DenseLayersMatchStockTest {
         return new DataSet(pixels.muli(ink), labels);
     }
 
-    private static void assertClose(INDArray expected, INDArray actual, String what) {
+    static void assertClose(INDArray expected, INDArray actual, String what) {
         assertEquals(List.of(expected.shape().length, expected.length()), List.of(actual.shape().length, actual.length()), what);
         INDArray difference = Transforms.abs(expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)));
         INDArray allowed = Transforms.abs(expected.castTo(DataType.DOUBLE)).muli(RELATIVE).addi(ABSOLUTE);
@@ -71,7 +71,7 @@ class DenseLayersMatchStockTest {
         assertTrue(worst <= 0, what + ": max |stock - ours| exceeds tolerance by " + worst);
     }
 
-    private static void assertSameStep(MultiLayerNetwork ours, MultiLayerNetwork stock, DataSet batch, String what) {
+    static void assertSameStep(MultiLayerNetwork ours, MultiLayerNetwork stock, DataSet batch, String what) {
         for (MultiLayerNetwork network : List.of(ours, stock)) {
             // The same dropout masks for both: they draw from the same generator in the same order.
             Nd4j.getRandom().setSeed(99);
