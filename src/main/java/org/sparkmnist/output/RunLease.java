@@ -184,10 +184,6 @@ final class RunLease implements AutoCloseable {
         return released ? "the lock of run " + runId + " was released" : null;
     }
 
-    Path path() {
-        return path;
-    }
-
     private void renewQuietly() {
         try {
             renew();

@@ -3,7 +3,6 @@ package org.sparkmnist.output;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -139,11 +138,6 @@ public final class RunStore implements AutoCloseable {
         return checkpoints;
     }
 
-    /** Where the committed run is. */
-    public Path runPath() {
-        return files.run();
-    }
-
     String runId() {
         return runId;
     }
@@ -183,10 +177,5 @@ public final class RunStore implements AutoCloseable {
     static BadInputException exists(Path target) {
         return new BadInputException("run directory " + target + " already exists and config key output.mode is fail-if-exists;"
                 + " choose another run.id or set output.mode=overwrite");
-    }
-
-    /** The committed run's manifest, if the run is this job's and was committed by this version. */
-    public Optional<RunManifest> committedManifest() throws IOException {
-        return RunManifest.inspect(files, files.run(), runId).manifest();
     }
 }

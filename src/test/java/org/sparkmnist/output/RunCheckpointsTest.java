@@ -31,6 +31,11 @@ class RunCheckpointsTest {
 
     private RunStore store;
 
+    /** Where the store keeps run r1's checkpoints, as its documented layout says. */
+    private Path checkpointDirectory() {
+        return out.resolve("_temporary/r1/checkpoints");
+    }
+
     private RunCheckpoints checkpoints() throws IOException {
         if (store == null) {
             store = RunStore.open(out.toString(), "r1", RunKind.TRAINING, StoredRuns.LEASE, new Configuration());
@@ -87,7 +92,7 @@ class RunCheckpointsTest {
         for (int epoch = 1; epoch <= 3; epoch++) {
             checkpoints.save("mlp", network, history(epoch), Map.of());
         }
-        try (var files = Files.list(Path.of(checkpoints.directory().toUri()).resolve("mlp"))) {
+        try (var files = Files.list(checkpointDirectory().resolve("mlp"))) {
             assertEquals(List.of("epoch-0002", "epoch-0003"), files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         assertEquals(3, checkpoints.load("mlp").orElseThrow().epoch());
@@ -100,7 +105,7 @@ class RunCheckpointsTest {
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", network, history(1), Map.of());
         checkpoints.save("mlp", network, history(2), Map.of());
-        Path newest = Path.of(checkpoints.directory().toUri()).resolve("mlp/epoch-0002/model.zip");
+        Path newest = checkpointDirectory().resolve("mlp/epoch-0002/model.zip");
         Files.write(newest, Arrays.copyOf(Files.readAllBytes(newest), 100));
         RunCheckpoints.Loaded loaded = checkpoints.load("mlp").orElseThrow();
         assertEquals(1, loaded.epoch());
@@ -112,7 +117,7 @@ class RunCheckpointsTest {
     void aCheckpointCutShortByAKillIsIgnored() throws IOException {
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", trainedTinyNetwork(), history(2), Map.of());
-        Path partial = Path.of(checkpoints.directory().toUri()).resolve("mlp/epoch-0003.partial-1a2b3c4d");
+        Path partial = checkpointDirectory().resolve("mlp/epoch-0003.partial-1a2b3c4d");
         Files.createDirectories(partial);
         Files.write(partial.resolve("model.zip"), new byte[] {1, 2, 3});
         assertEquals(2, checkpoints.load("mlp").orElseThrow().epoch());

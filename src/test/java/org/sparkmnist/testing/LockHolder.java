@@ -15,7 +15,7 @@ public final class LockHolder {
     public static void main(String[] args) throws Exception {
         Duration lease = args.length > 2 ? Duration.ofMillis(Long.parseLong(args[2])) : StoredRuns.LEASE;
         RunStore store = RunStore.open(args[0], args[1], RunKind.TRAINING, lease, new Configuration());
-        System.out.println("locked " + store.runPath());
+        System.out.println("locked run " + args[1] + " under " + args[0]);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
     }
