@@ -6,14 +6,19 @@
 #   (b) the Spark job in local mode with 2 workers (submit/run-local.sh),
 #   (c) the Spark job on a 2-worker standalone cluster (submit/standalone-cluster.sh + spark-submit.sh),
 #   (d) PyTorch (Debian's python3-torch on Debian's OpenMP OpenBLAS; submit/benchmark/pytorch_mlp.py) on all cores,
-# then the averaging-frequency trade-off and, with --scales, the cost at k times the data.
+# then the averaging-frequency trade-off, with --scales the cost at k times the data, and the scoring job's
+# throughput (images per second scoring 10,000 and 100,000 images in local mode and on the cluster) against
+# one JVM's MultiLayerNetwork.output on the same images with the same model and minibatch size.
 # Reports seconds per epoch (median of epochs 2..N), time to 98.0% validation accuracy, test accuracy,
 # peak RSS of driver and executors, and ratios; writes the tables into docs/BENCHMARKS.md with the
-# machine, date, commit and command. The last two lines are "distributed/single epoch-time ratio: X.XX",
-# (b) over the faster (a), and "distributed/pytorch epoch-time ratio: X.XX", (b) over (d).
+# machine, date, commit and command. Unless --scoring, the last two lines are "distributed/single epoch-time
+# ratio: X.XX", (b) over the faster (a), and "distributed/pytorch epoch-time ratio: X.XX", (b) over (d).
 #
 #   submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--no-pytorch]
+#                       [--scoring | --no-scoring] [--scoring-images N,N,...]
 #                       [--report FILE] [--scale-epochs N] [FILE.conf ...] [key=value ...]
+#
+# --scoring runs the scoring table alone (no PyTorch needed); --no-scoring leaves it out.
 #
 # (d) needs the Debian packages python3-torch and libopenblas0-openmp; run as root, this installs them when missing.
 # Logs of every configuration are in target/benchmark/logs, their run directories in target/benchmark/runs.
@@ -27,6 +32,8 @@ pytorch=yes
 for arg in "$@"; do
   [ "$arg" != --no-cluster ] || cluster=
   [ "$arg" != --no-pytorch ] || pytorch=
+  # The scoring table alone trains nothing against PyTorch.
+  [ "$arg" != --scoring ] || pytorch=
 done
 
 # (d) runs on Debian's PyTorch; without OpenBLAS it would fall back to the reference BLAS, about 50x slower.

@@ -21,10 +21,11 @@ import org.sparkmnist.model.ModelSpec;
  * The speed benchmark behind {@code submit/benchmark.sh}: the MLP trained, on this machine with the same
  * config, split and minibatch size, by (a) DL4J in one JVM, with plain {@code fit} and with
  * {@code ParallelWrapper}, (b) the Spark job in local mode, (c) the Spark job on a two-worker standalone
- * cluster and (d) a PyTorch script; then the averaging-frequency trade-off and, on request, the cost at
- * k times the data. It prints the tables, writes them into docs/BENCHMARKS.md with the machine, date,
- * commit and command, and ends with two ratio lines: local mode's epoch time against the best
- * single-JVM DL4J and against PyTorch.
+ * cluster and (d) a PyTorch script; then the averaging-frequency trade-off, on request the cost at
+ * k times the data, and the scoring job's throughput against one JVM's {@code model.output}. It prints
+ * the tables, writes them into docs/BENCHMARKS.md with the machine, date, commit and command, and
+ * ends with two ratio lines: local mode's epoch time against the best single-JVM DL4J and against
+ * PyTorch.
  *
  * <p>Every configuration runs as its own process, so each one's memory is measured on its own and no
  * JIT or native state carries over from one to the next. Each table is one method, published by
@@ -33,8 +34,8 @@ import org.sparkmnist.model.ModelSpec;
 public final class Benchmark {
 
     static final String MODEL = "mlp";
-    private static final String MASTER = "spark://127.0.0.1:7077";
-    private static final int CORES = Runtime.getRuntime().availableProcessors();
+    static final String MASTER = "spark://127.0.0.1:7077";
+    static final int CORES = Runtime.getRuntime().availableProcessors();
     private final BenchmarkOptions options;
     private final JobSettings settings;
     /**
@@ -46,6 +47,8 @@ public final class Benchmark {
      */
     private final ParallelWrapperSettings wrapper;
     private final Path work = Path.of("target", "benchmark");
+    /** The run id of (b), whose MLP the scoring table applies. */
+    private static final String LOCAL_RUN = "local";
     private String document;
     private String provenance;
 
@@ -71,17 +74,25 @@ public final class Benchmark {
         Machine machine = Machine.describe();
         say("benchmark on " + machine.summary());
         // Before anything runs: a config the PyTorch reference cannot train should fail in a second.
-        Path recipe = options.pytorch() ? pytorchRecipe() : null;
+        Path recipe = options.pytorch() && !options.scoringOnly() ? pytorchRecipe() : null;
+        // Likewise the scoring table's inputs: a size the test set cannot make fails here, not after the training tables.
+        Map<Integer, Path> scoringInputs = ScoringThroughput.writeInputs(work, sourceData(), settings.data(), options.scoringImages());
         document = Files.exists(options.report()) ? Files.readString(options.report()) : "";
         provenance = machine.provenance(options.commandLine());
 
-        Comparison comparison = comparison(recipe);
-        publish("comparison", BenchmarkReport.comparison(comparison));
+        Optional<Comparison> comparison = Optional.empty();
+        if (!options.scoringOnly()) {
+            comparison = Optional.of(comparison(recipe));
+            publish("comparison", BenchmarkReport.comparison(comparison.get()));
+        }
         if (!options.frequencies().isEmpty()) {
-            publish("frequency", frequencyTable(comparison.local()));
+            publish("frequency", frequencyTable(comparison.orElseThrow().local()));
         }
         if (!options.scales().isEmpty()) {
             publish("scaling", BenchmarkReport.scaling(options.scales(), scaled()));
+        }
+        if (!scoringInputs.isEmpty()) {
+            publish("scoring", scoringTable(comparison.isPresent(), scoringInputs));
         }
 
         Files.createDirectories(options.report().toAbsolutePath().getParent());
@@ -89,7 +100,7 @@ public final class Benchmark {
         Files.writeString(temporary, document, StandardCharsets.UTF_8);
         Files.move(temporary, options.report(), StandardCopyOption.REPLACE_EXISTING);
         say("tables written to " + options.report());
-        System.out.print(BenchmarkReport.ratioLines(comparison));
+        comparison.ifPresent(c -> System.out.print(BenchmarkReport.ratioLines(c)));
     }
 
     /** Prints a table and puts it, under the run's provenance, between its markers in the report. */
@@ -104,7 +115,7 @@ public final class Benchmark {
                 singleJvm("(a) single JVM, DL4J plain fit", "baseline", Optional.empty()),
                 singleJvm("(a) single JVM, DL4J ParallelWrapper, " + wrapper.workers() + " workers", "parallel-wrapper",
                         Optional.of(wrapper)));
-        Measurement local = local("(b) Spark local mode, 2 workers", "local", List.of());
+        Measurement local = local("(b) Spark local mode, 2 workers", LOCAL_RUN, List.of());
         Optional<Measurement> cluster = Optional.empty();
         if (options.cluster()) {
             try (StandaloneCluster ignored = StandaloneCluster.start(work.resolve("logs/cluster.log"))) {
@@ -194,7 +205,7 @@ public final class Benchmark {
     private Measurement job(String name, String runId, boolean onCluster, List<String> extra, long examples) throws Exception {
         List<String> command = new ArrayList<>(onCluster ? List.of("submit/spark-submit.sh", "--master", MASTER)
                 : List.of("submit/run-local.sh"));
-        Path runs = work.resolve("runs").toAbsolutePath();
+        Path runs = runs();
         command.addAll(List.of("models=[" + MODEL + "]", "output.dir=" + runs, "run.id=" + runId, "output.mode=overwrite"));
         command.addAll(options.jobArgs());
         command.addAll(extra);
@@ -202,7 +213,7 @@ public final class Benchmark {
         return RunResults.ofRun(runs.resolve(runId), MODEL).measurement(name, examples, outcome);
     }
 
-    private MeasuredProcess.Outcome measure(String name, List<String> command, Map<String, String> environment, String logName)
+    MeasuredProcess.Outcome measure(String name, List<String> command, Map<String, String> environment, String logName)
             throws IOException, InterruptedException {
         Path log = work.resolve("logs").resolve(logName + ".log");
         say(name + ": running (log: " + log + ")");
@@ -240,6 +251,25 @@ public final class Benchmark {
             }
         }
         return rows;
+    }
+
+    private Path runs() {
+        return work.resolve("runs").toAbsolutePath();
+    }
+
+    /** With --scoring alone: an MLP to score with, trained for one epoch (a forward pass costs the same however well it was trained). */
+    private Path scoringModel() throws Exception {
+        String runId = "scoring-model";
+        job("MLP for the scoring table, 1 epoch", runId, false, List.of("train.epochs=1"), settings.split().train());
+        return runs().resolve(runId);
+    }
+
+    /** Scoring throughput with the MLP (b) trained when the comparison ran, else with one trained for the table. */
+    private String scoringTable(boolean comparisonRan, Map<Integer, Path> inputs) throws Exception {
+        Path model = comparisonRan ? runs().resolve(LOCAL_RUN) : scoringModel();
+        String origin = comparisonRan ? "the MLP (b) trained above (" + settings.train().epochs() + " epochs)"
+                : "an MLP trained for one epoch for this table (a forward pass costs the same however well it was trained)";
+        return new ScoringThroughput(work, options.jobArgs(), options.cluster(), this::measure).table(model, origin, inputs);
     }
 
     /** The job's data.dir as the config resolves it, for the generator to copy from. */

@@ -8,19 +8,27 @@ import org.sparkmnist.BadInputException;
 /**
  * The benchmark's own options; everything else is job config ({@code FILE.conf}, {@code key=value})
  * passed to every configuration alike.
+ *
+ * @param scoringImages the input sizes of the scoring-throughput table; empty: no such table
+ * @param scoringOnly   only the scoring-throughput table: no training comparison, no frequency table
  */
-record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, boolean pytorch, Path report,
+record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, boolean pytorch,
+                        List<Integer> scoringImages, boolean scoringOnly, Path report,
                         List<String> jobArgs,
                         String commandLine) {
 
     static final String USAGE = String.join("\n",
             "usage: submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--scale-epochs N] [--no-cluster] [--no-pytorch]",
-            "                           [--report FILE] [FILE.conf ...] [key=value ...]",
+            "                           [--scoring | --no-scoring] [--scoring-images N,N,...] [--report FILE] [FILE.conf ...] [key=value ...]",
             "  --frequencies  averaging frequencies for the trade-off table (default 5,20,80; 'none' skips it)",
             "  --scales       training-set sizes in copies of MNIST for the scaling table, e.g. 1,4,16 (default: none)",
             "  --scale-epochs epochs of each scaling run (default 3; the table takes the median of epochs 2..N)",
             "  --no-cluster   skip (c), the two-worker standalone cluster",
             "  --no-pytorch   skip (d), the PyTorch reference (which needs Debian's python3-torch and libopenblas0-openmp)",
+            "  --scoring      only the scoring-throughput table (it then trains its own MLP for one epoch first)",
+            "  --no-scoring   skip the scoring-throughput table",
+            "  --scoring-images  images the scoring table scores, e.g. 10000,100000 (the default): MNIST's test set, then its",
+            "                 shifted copies, up to 17 x 10,000",
             "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
 
     static BenchmarkOptions parse(List<String> args) {
@@ -29,28 +37,49 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
         int scaleEpochs = 3;
         boolean cluster = true;
         boolean pytorch = true;
+        List<Integer> scoringImages = List.of(10_000, 100_000);
+        boolean scoringOnly = false;
+        boolean noScoring = false;
+        List<String> trainingTableOptions = new ArrayList<>();
         Path report = Path.of("docs", "BENCHMARKS.md");
         List<String> jobArgs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
-                case "--frequencies" -> frequencies = numbers(arg, value(args, ++i, arg));
-                case "--scales" -> scales = numbers(arg, value(args, ++i, arg));
+                case "--frequencies" -> {
+                    frequencies = numbers(arg, value(args, ++i, arg));
+                    trainingTableOptions.add(arg);
+                }
+                case "--scales" -> {
+                    scales = numbers(arg, value(args, ++i, arg));
+                    trainingTableOptions.add(arg);
+                }
                 case "--scale-epochs" -> scaleEpochs = numbers(arg, value(args, ++i, arg)).get(0);
                 case "--no-cluster" -> cluster = false;
                 case "--no-pytorch" -> pytorch = false;
+                case "--scoring" -> scoringOnly = true;
+                case "--no-scoring" -> noScoring = true;
+                case "--scoring-images" -> scoringImages = numbers(arg, value(args, ++i, arg));
                 case "--report" -> report = Path.of(value(args, ++i, arg));
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new BadInputException("unknown benchmark option " + arg + "; expected one of --frequencies, "
-                                + "--scales, --scale-epochs, --no-cluster, --no-pytorch, --report");
+                                + "--scales, --scale-epochs, --no-cluster, --no-pytorch, --scoring, --no-scoring, --scoring-images, --report");
                     }
                     jobArgs.add(arg);
                 }
             }
         }
-        return new BenchmarkOptions(frequencies, scales, scaleEpochs, cluster, pytorch, report, jobArgs,
-                String.join(" ", prepend("submit/benchmark.sh", args)));
+        if (scoringOnly && (noScoring || scoringImages.isEmpty())) {
+            throw new BadInputException("--scoring runs only the scoring table, and " + (noScoring ? "--no-scoring" : "--scoring-images none")
+                    + " leaves it out; give one or the other");
+        }
+        if (scoringOnly && !trainingTableOptions.isEmpty()) {
+            throw new BadInputException("--scoring runs only the scoring table; " + String.join(" and ", trainingTableOptions)
+                    + " belong to the training tables it leaves out");
+        }
+        return new BenchmarkOptions(scoringOnly ? List.of() : frequencies, scales, scaleEpochs, cluster, pytorch,
+                noScoring ? List.of() : scoringImages, scoringOnly, report, jobArgs, String.join(" ", prepend("submit/benchmark.sh", args)));
     }
 
     private static String value(List<String> args, int i, String option) {

@@ -88,6 +88,30 @@ final class BenchmarkReport {
         return table.toString();
     }
 
+    /**
+     * Scoring throughput: per input size, each configuration's images per second over its scoring
+     * span, against one JVM's at the same size; the whole command's wall time, accuracy and memory;
+     * then the notes on what was scored and how.
+     */
+    static String scoring(List<ScoringComparison> sizes, List<String> notes) {
+        StringBuilder table = new StringBuilder("| images | configuration | images/s | scoring s | images/s relative to one JVM "
+                + "| command wall time | accuracy | driver (or only process) peak RSS | executor peak RSS |\n"
+                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (ScoringComparison size : sizes) {
+            for (ScoringMeasurement m : size.rows()) {
+                table.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f | %.2f | %s | %.1f s | %s | %s | %s |\n", m.images(), m.name(),
+                        m.imagesPerSecond(), m.scoringSeconds(), ratio(size.relativeToSingleJvm(m)), m.commandSeconds(),
+                        m.accuracy().map(a -> String.format(Locale.ROOT, "%.2f%%", 100 * a)).orElse("-"), mib(m.driverPeakMb()),
+                        mib(m.executorPeakMb())));
+            }
+        }
+        if (!notes.isEmpty()) {
+            table.append('\n');
+            notes.forEach(note -> table.append(note).append('\n'));
+        }
+        return table.toString();
+    }
+
     /** Replaces the text between {@code <!-- benchmark:NAME -->} and {@code <!-- /benchmark:NAME -->}, or appends the section. */
     static String replaceSection(String document, String name, String body) {
         String begin = "<!-- benchmark:" + name + " -->";

@@ -1,11 +1,8 @@
 package org.sparkmnist.job;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkUserAppException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -14,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
-import org.sparkmnist.model.nativebuild.NativeBuild;
-import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
@@ -52,23 +47,16 @@ public final class MnistTrainingJob {
     }
 
     public static void main(String[] args) throws SparkUserAppException {
-        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
-        MaskedConsole.install(Arrays.asList(args), System.getenv());
-        // JavaCPP reads its limits once, when ND4J first loads: before anything touches ND4J.
-        int exit = JobExit.run(NativeRuntime::configureThisJvm);
-        JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
+        JobMain.run(args, MnistTrainingJob::execute);
     }
 
     /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             JobSettings settings = SettingsLoader.load(args);
-            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
-            QuietLogging.apply(settings.spark().logLevel());
+            JobMain.settingsRead(settings.effective(), settings.spark());
             // A model too large for the JVMs that would train it should cost a second, not a cluster slot and an OutOfMemoryError.
             MemoryBudget.check(settings, new SparkConf(), Runtime.getRuntime().maxMemory());
-            // Before anything loads ND4J: the native build must fit this machine's CPU.
-            NativeBuild.prepareThisJvm();
             new MnistTrainingJob(settings).run();
         });
     }

@@ -1,12 +1,10 @@
 package org.sparkmnist.scoring;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -14,12 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.ScoringSettings;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.config.SecretMasking;
-import org.sparkmnist.model.nativebuild.NativeBuild;
 import org.sparkmnist.job.JobExit;
-import org.sparkmnist.job.MaskedConsole;
-import org.sparkmnist.job.NativeRuntime;
-import org.sparkmnist.job.QuietLogging;
+import org.sparkmnist.job.JobMain;
 import org.sparkmnist.job.RunEnvironment;
 import org.sparkmnist.job.SparkContexts;
 import org.sparkmnist.output.CsvTables;
@@ -46,21 +40,14 @@ public final class MnistScoringJob {
     }
 
     public static void main(String[] args) throws SparkUserAppException {
-        // Before anything is printed: every line of this JVM, a library's stack trace too, goes out masked.
-        MaskedConsole.install(Arrays.asList(args), System.getenv());
-        // As the training job's main: JavaCPP's limits before anything touches ND4J, and an ending YARN can read.
-        int exit = JobExit.run(NativeRuntime::configureThisJvm);
-        JobExit.exit(exit != JobExit.OK ? exit : execute(Arrays.asList(args)), new SparkConf());
+        JobMain.run(args, MnistScoringJob::execute);
     }
 
     /** Runs the job and returns its exit code: 0 done, 1 failed, 2 bad input or config. */
     public static int execute(List<String> args) {
         return JobExit.run(() -> {
             ScoringSettings settings = SettingsLoader.loadScoring(args);
-            MaskedConsole.learn(SecretMasking.secretsIn(settings.effective()));
-            QuietLogging.apply(settings.spark().logLevel());
-            // Before anything loads ND4J: the native build must fit this machine's CPU.
-            NativeBuild.prepareThisJvm();
+            JobMain.settingsRead(settings.effective(), settings.spark());
             new MnistScoringJob(settings).run();
         });
     }

@@ -3,6 +3,8 @@ package org.sparkmnist.benchmark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,10 @@ import org.sparkmnist.testing.Scripts;
 
 /**
  * submit/benchmark.sh as a user runs it, shrunk to a minute or two: (a) plain fit and ParallelWrapper,
- * (b) local mode and (d) PyTorch on a slice of real MNIST. It proves the command works end to end and
- * reports what it measured; the speeds themselves are for docs/BENCHMARKS.md, never asserted.
+ * (b) local mode and (d) PyTorch on a slice of real MNIST, then the scoring table at one size (12,000
+ * images: the test set and part of its first shifted copy) in one JVM and in local mode. It proves the
+ * command works end to end and reports what it measured; the speeds themselves are for
+ * docs/BENCHMARKS.md, never asserted.
  */
 class BenchmarkIT {
 
@@ -27,12 +31,17 @@ class BenchmarkIT {
     private static final Pattern PYTORCH_RATIO = Pattern.compile("distributed/pytorch epoch-time ratio: (\\d+\\.\\d\\d)");
     private static final Pattern ROW = Pattern.compile(
             "\\| (\\((?:a|b|d)\\) [^|]+)\\| ([0-9.]+) \\| [0-9,]+ \\| (not reached|[0-9.]+ s \\(epoch \\d+\\)) \\| ([0-9.]+)% \\| ([0-9,]+) MiB \\|");
+    private static final int SCORED = 12_000;
+    private static final Pattern SCORING_ROW = Pattern.compile(
+            "\\| 12,000 \\| ([^|]+) \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) s \\| ([0-9.]+)% \\| ([0-9,]+) MiB \\|");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void measuresDl4jInOneJvmLocalModeAndPytorchAndWritesItsTableBesideWhatWasThere(@TempDir Path dir) throws IOException {
         Path report = dir.resolve("BENCHMARKS.md");
         Files.writeString(report, "# Benchmarks\n\nprose that must survive\n");
-        List<String> command = List.of("submit/benchmark.sh", "--no-cluster", "--frequencies", "none", "--report", report.toString(),
+        List<String> command = List.of("submit/benchmark.sh", "--no-cluster", "--frequencies", "none", "--scoring-images", String.valueOf(SCORED),
+                "--report", report.toString(),
                 "data.dir=" + MnistFiles.directory(), "split.train=3000", "split.validation=1000", "train.epochs=2");
         Scripts.Result result = Scripts.run(command, Map.of(), Scripts.REPO.resolve("target/it-logs/benchmark.log"),
                 Duration.ofMinutes(10));
@@ -64,5 +73,36 @@ class BenchmarkIT {
         assertTrue(names.get(0).contains("plain fit") && names.get(1).contains("ParallelWrapper") && names.get(3).startsWith("(d) PyTorch"),
                 names.toString());
         assertTrue(written.contains("openblas-openmp"), "the BLAS PyTorch used, in\n" + written);
+
+        assertScoringTable(written);
+    }
+
+    /** One JVM and local mode scored the same 12,000 images with (b)'s MLP, and found the same accuracy. */
+    private static void assertScoringTable(String written) throws IOException {
+        assertTrue(written.contains("<!-- benchmark:scoring -->") && written.contains("<!-- /benchmark:scoring -->"), written);
+        assertTrue(written.indexOf("<!-- benchmark:scoring -->") > written.indexOf("<!-- /benchmark:comparison -->"), written);
+        Matcher rows = SCORING_ROW.matcher(written);
+        List<String> names = new java.util.ArrayList<>();
+        List<String> accuracies = new java.util.ArrayList<>();
+        while (rows.find()) {
+            names.add(rows.group(1).strip());
+            assertTrue(Integer.parseInt(rows.group(2).replace(",", "")) > 0, "images/s in " + rows.group());
+            assertTrue(Double.parseDouble(rows.group(5)) > Double.parseDouble(rows.group(3)), "the command outlasts its scoring: " + rows.group());
+            accuracies.add(rows.group(6));
+        }
+        assertEquals(2, names.size(), "the scoring rows, one JVM and local mode, in\n" + written);
+        assertTrue(names.get(0).startsWith("one JVM") && names.get(1).startsWith("Spark local mode"), names.toString());
+        assertTrue(written.contains("the MLP (b) trained above"), "the scoring table names its model:\n" + written);
+
+        // The same model in the same normalisation on the same images: the same accuracy, to the image.
+        Path work = Scripts.REPO.resolve("target/benchmark");
+        JsonNode single = JSON.readTree(work.resolve("scoring-single-" + SCORED + ".json").toFile());
+        JsonNode local = JSON.readTree(work.resolve("scores/scoring-local-" + SCORED + "/summary.json").toFile());
+        assertEquals(SCORED, single.path("inputs").asLong());
+        assertEquals(SCORED, local.path("inputs").asLong());
+        assertEquals(single.path("correct").asLong(), local.path("correct").asLong(), "correct predictions, one JVM against local mode");
+        // Trained on 3,000 examples for two epochs, and scoring shifted digits too: well above chance.
+        assertTrue(local.path("accuracy").asDouble() > 0.7, "accuracy " + local.path("accuracy"));
+        assertEquals(accuracies.get(0), accuracies.get(1), "the table's accuracies");
     }
 }

@@ -34,7 +34,41 @@ class BenchmarkOptionsTest {
         assertTrue(options.pytorch());
         assertFalse(options.frequencies().isEmpty());
         assertTrue(options.scales().isEmpty());
+        assertEquals(List.of(10_000, 100_000), options.scoringImages(), "the scoring table at 10,000 and 100,000 images");
+        assertFalse(options.scoringOnly());
         assertEquals(Path.of("docs", "BENCHMARKS.md"), options.report());
+    }
+
+    @Test
+    void scoringAloneLeavesOutTheTrainingTablesAndNoScoringLeavesOutItsTable() {
+        BenchmarkOptions alone = BenchmarkOptions.parse(List.of("--scoring", "--no-cluster", "score.batch-size=512"));
+        assertTrue(alone.scoringOnly());
+        assertTrue(alone.frequencies().isEmpty(), "no frequency table without the comparison");
+        assertEquals(List.of(10_000, 100_000), alone.scoringImages());
+        assertFalse(alone.cluster());
+        assertEquals(List.of("score.batch-size=512"), alone.jobArgs());
+
+        BenchmarkOptions sized = BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "2000,12000"));
+        assertEquals(List.of(2000, 12000), sized.scoringImages());
+
+        BenchmarkOptions without = BenchmarkOptions.parse(List.of("--no-scoring"));
+        assertTrue(without.scoringImages().isEmpty());
+        assertFalse(without.scoringOnly());
+        assertFalse(without.frequencies().isEmpty(), "the training tables still run");
+        assertTrue(BenchmarkOptions.parse(List.of("--scoring-images", "none")).scoringImages().isEmpty());
+    }
+
+    @Test
+    void scoringAloneCannotBeCombinedWithWhatItLeavesOut() {
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--no-scoring")))
+                .getMessage().contains("--no-scoring"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "none")))
+                .getMessage().contains("--scoring-images none"));
+        String scales = assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scales", "1,4", "--scoring")))
+                .getMessage();
+        assertTrue(scales.contains("--scoring runs only the scoring table") && scales.contains("--scales"), scales);
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring-images", "10000,0")))
+                .getMessage().contains("--scoring-images expects positive integers"));
     }
 
     @Test

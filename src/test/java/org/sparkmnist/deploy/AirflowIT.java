@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,9 +33,10 @@ import org.sparkmnist.testing.Scripts;
  * The DAG in a real Airflow: the pinned Airflow and Spark provider of submit/python-env.sh airflow,
  * a throwaway AIRFLOW_HOME with its SQLite metadata database under target/, the Spark connection
  * (local[2], driver on the Airflow worker) and the spark_mnist Variable set with Airflow's own CLI,
- * and {@code airflow dags test spark_mnist <date>}, which runs the task in-process: its
+ * and {@code airflow dags test spark_mnist <date>}, which runs the tasks in-process: each
  * SparkSubmitOperator runs a real spark-submit (pyspark's Spark) of the cluster jar. A short run:
- * the softmax model, two epochs, a 20,000/2,000 split.
+ * train the softmax model (two epochs, a 20,000/2,000 split), then score the MNIST test set, with
+ * its labels, with the model just trained.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AirflowIT {
@@ -40,7 +47,12 @@ class AirflowIT {
     private static final String DATE = "2026-03-01";
     /** run.id is the logical date, as the DAG formats it. */
     private static final String RUN_ID = "20260301T000000";
-    private static final String RUN_CONF = "{\"epochs\": 2, \"models\": \"[softmax]\"}";
+    /** The scoring run's id: the same logical date, its own run. */
+    private static final String SCORE_ID = RUN_ID + "-score";
+    private static final String RUN_CONF = "{\"epochs\": 2, \"models\": \"[softmax]\", \"score_model\": \"softmax\"}";
+    /** Spark's part files are named with a random UUID per write. */
+    private static final Pattern WRITE_UUID = Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final Map<String, String> env = new HashMap<>();
     private final Map<String, Long> seconds = new LinkedHashMap<>();
@@ -52,15 +64,27 @@ class AirflowIT {
     private DagRun rerun;
     private DagRun badVariable;
     private DagRun badConfig;
-    /** The files of the run directory after the first run. */
+    private DagRun skippedScore;
+    private DagRun rescore;
+    /** The files of the training run and of the scoring run after the first run. */
     private List<String> firstRunFiles;
+    private List<String> firstScoreFiles;
     private java.time.Instant rerunStart;
+    private java.time.Instant rescoreStart;
 
-    /** One {@code airflow dags test}: the CLI's output, the train task's state and log. */
-    private record DagRun(Scripts.Result cli, String taskState, String taskLog) {
+    /** One {@code airflow dags test}: the CLI's output, each task's state and log. */
+    private record DagRun(Scripts.Result cli, Map<String, String> taskStates, Map<String, String> taskLogs) {
 
-        String lastLogLine() {
-            List<String> lines = taskLog.lines().filter(l -> !l.isBlank()).toList();
+        String state(String task) {
+            return taskStates.getOrDefault(task, "none");
+        }
+
+        String log(String task) {
+            return taskLogs.getOrDefault(task, "");
+        }
+
+        String lastLogLine(String task) {
+            List<String> lines = log(task).lines().filter(l -> !l.isBlank()).toList();
             return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
         }
     }
@@ -111,12 +135,26 @@ class AirflowIT {
         goodVariable.put("conf", Map.of("spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache")
                 + " -Dlog4j2.configurationFile=" + Scripts.REPO.resolve("src/main/resources/log4j2.properties")));
         goodVariable.put("overrides", Map.of("split.train", 20000, "split.validation", 2000));
+        // The test set the training run evaluates on, with its labels: scoring must find the same accuracy.
+        goodVariable.put("score_input", MnistFiles.files().get(2).toString());
+        goodVariable.put("score_labels", MnistFiles.files().get(3).toString());
 
         setVariable(goodVariable);
         first = dagsTest("first");
         firstRunFiles = files(output.resolve(RUN_ID));
+        firstScoreFiles = files(output.resolve(SCORE_ID));
         rerunStart = java.time.Instant.now();
         rerun = dagsTest("rerun");
+
+        // The score task alone, as "Clear" on it runs it: in the date's DAG run, with that run's conf.
+        rescoreStart = java.time.Instant.now();
+        rescore = tasksTest("rescore");
+        // Without a scoring input the score task skips; it needs no training (and no Spark) for that.
+        Map<String, Object> noScoring = new LinkedHashMap<>(goodVariable);
+        noScoring.remove("score_input");
+        noScoring.remove("score_labels");
+        setVariable(noScoring);
+        skippedScore = tasksTest("skipped");
 
         Map<String, Object> unknownKey = new LinkedHashMap<>(goodVariable);
         unknownKey.put("executor_memroy", "1g");
@@ -129,12 +167,13 @@ class AirflowIT {
         badConfig = dagsTest("bad-config");
 
         System.out.println("AirflowIT: " + seconds);
-        System.out.println("AirflowIT: the first run's task log ends with:\n" + tail(first.taskLog(), 8));
+        System.out.println("AirflowIT: the first run's train task log ends with:\n" + tail(first.log("train"), 8));
+        System.out.println("AirflowIT: the first run's score task log ends with:\n" + tail(first.log("score"), 8));
     }
 
     @Test
     void theTaskSucceedsAndCommitsTheRunUnderItsLogicalDate() throws IOException {
-        assertEquals("success", first.taskState(), "train task; dags test said:\n" + first.cli().tail(40));
+        assertEquals("success", first.state("train"), "train task; dags test said:\n" + first.cli().tail(40));
         Path run = output.resolve(RUN_ID);
         assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
@@ -147,36 +186,116 @@ class AirflowIT {
     }
 
     @Test
+    void theScoreTaskScoresTheTestSetWithTheModelJustTrainedUnderItsOwnRunId() throws IOException {
+        assertEquals("success", first.state("score"), "score task; dags test said:\n" + first.cli().tail(40));
+        Path run = output.resolve(SCORE_ID);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertEquals("scoring", summary.path("job").asText());
+        assertEquals(SCORE_ID, summary.path("run_id").asText());
+        assertEquals(output.resolve(RUN_ID).resolve("softmax/model.zip").toUri().getPath(),
+                URI.create(summary.at("/model/file").asText()).getPath(), "the model the train task just wrote");
+        assertEquals(10_000, summary.path("inputs").asLong());
+        assertEquals(0, summary.path("rejects").asLong());
+        // The same model on the same test set, in the same normalisation: exactly the training run's test accuracy.
+        JsonNode trained = JSON.readTree(output.resolve(RUN_ID).resolve("summary.json").toFile());
+        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(), summary.path("accuracy").asDouble(), 0.0,
+                "the scoring run's accuracy against the training run's test accuracy");
+        assertTrue(Files.isDirectory(run.resolve("predictions")) && Files.isRegularFile(run.resolve("predictions/_SUCCESS")),
+                "predictions written by Spark's committer");
+    }
+
+    @Test
     void runningTheSameLogicalDateAgainReplacesThatRunWhole() throws IOException {
-        assertEquals("success", rerun.taskState(), "train task of the rerun; dags test said:\n" + rerun.cli().tail(40));
+        assertEquals("success", rerun.state("train"), "train task of the rerun; dags test said:\n" + rerun.cli().tail(40));
         Path run = output.resolve(RUN_ID);
         assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")));
         // Replaced whole: the same files, every one of them a new one written by the rerun.
         List<String> rerunFiles = files(run);
         assertEquals(firstRunFiles, rerunFiles, "the rerun's files");
-        for (String file : rerunFiles) {
-            assertFalse(Files.getLastModifiedTime(run.resolve(file)).toInstant().isBefore(rerunStart), file + " is the first run's, not the rerun's");
-        }
+        assertAllWrittenByTheRerun(run, rerunFiles);
         List<String> runs;
         try (Stream<Path> dirs = Files.list(output)) {
             runs = dirs.map(p -> p.getFileName().toString()).sorted().toList();
         }
-        assertEquals(List.of(RUN_ID), runs, "only the one run under " + output);
+        assertEquals(List.of(RUN_ID, SCORE_ID), runs, "the training run and the scoring run, nothing else, under " + output);
+    }
+
+    @Test
+    void rerunningTheSameLogicalDateReplacesTheScoringRunWhole() throws IOException {
+        assertEquals("success", rerun.state("score"), "score task of the rerun; dags test said:\n" + rerun.cli().tail(40));
+        Path run = output.resolve(SCORE_ID);
+        List<String> rerunFiles = files(run);
+        // The same layout (Spark names each write's part files anew), and nothing but what the rerun's manifest lists.
+        assertEquals(withoutWriteIds(firstScoreFiles), withoutWriteIds(rerunFiles), "the scoring rerun's files");
+        Set<String> listed = new TreeSet<>();
+        JSON.readTree(run.resolve("_SUCCESS").toFile()).path("files").fieldNames().forEachRemaining(listed::add);
+        listed.add("_SUCCESS");
+        assertEquals(listed, new TreeSet<>(rerunFiles), "the files of the committed scoring run against its manifest");
+        assertAllWrittenByTheRerun(run, rerunFiles);
+        // Scored again with the retrained model: the rerun's own test accuracy, exactly.
+        JsonNode trained = JSON.readTree(output.resolve(RUN_ID).resolve("summary.json").toFile());
+        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(),
+                JSON.readTree(run.resolve("summary.json").toFile()).path("accuracy").asDouble(), 0.0);
+    }
+
+    @Test
+    void withoutAScoringInputTheScoreTaskIsSkipped() {
+        String log = skippedScore.log("score");
+        assertEquals("skipped", skippedScore.state("score"), "score task without score_input:\n" + skippedScore.cli().tail(40));
+        assertTrue(log.contains("nothing to score: the spark_mnist Variable has no score_input"), skippedScore.cli().tail(40));
+        assertFalse(log.toLowerCase(java.util.Locale.ROOT).contains("spark-submit"), "nothing submitted:\n" + skippedScore.cli().tail(40));
+    }
+
+    @Test
+    void theScoreTaskAloneRescoresTheCommittedRunAndLeavesTheTrainingRunAlone() throws IOException {
+        assertEquals("success", rescore.state("score"), "score task run alone:\n" + rescore.cli().tail(40));
+        Path scoring = output.resolve(SCORE_ID);
+        List<String> files = files(scoring);
+        Set<String> listed = new TreeSet<>();
+        JSON.readTree(scoring.resolve("_SUCCESS").toFile()).path("files").fieldNames().forEachRemaining(listed::add);
+        listed.add("_SUCCESS");
+        assertEquals(listed, new TreeSet<>(files), "the files of the rescored run against its manifest");
+        assertAllWrittenSince(scoring, files, rescoreStart, "the rescoring");
+        // The training run it scored with is the one the rerun committed, untouched since.
+        Path training = output.resolve(RUN_ID);
+        for (String file : files(training)) {
+            assertTrue(Files.getLastModifiedTime(training.resolve(file)).toInstant().isBefore(rescoreStart), file + " of the training run was rewritten");
+        }
+        JsonNode trained = JSON.readTree(training.resolve("summary.json").toFile());
+        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(),
+                JSON.readTree(scoring.resolve("summary.json").toFile()).path("accuracy").asDouble(), 0.0);
     }
 
     @Test
     void aBadVariableFailsTheTaskAndTheLogSaysWhy() {
-        assertEquals("failed", badVariable.taskState(), "train task with a bad Variable");
-        String last = badVariable.lastLogLine();
+        assertEquals("failed", badVariable.state("train"), "train task with a bad Variable");
+        String last = badVariable.lastLogLine("train");
         assertTrue(last.contains("spark_mnist Variable: unknown keys ['executor_memroy']"), "last line of the task log: " + last);
+        assertEquals("upstream_failed", badVariable.state("score"), "score task after a failed train");
     }
 
     @Test
     void aBadConfigFailsTheTaskAndTheLogSaysWhy() {
-        assertEquals("failed", badConfig.taskState(), "train task with a bad job config");
-        String last = badConfig.lastLogLine();
+        assertEquals("failed", badConfig.state("train"), "train task with a bad job config");
+        String last = badConfig.lastLogLine("train");
         assertTrue(last.contains("unknown config key train.epoch") && last.contains("did you mean train.epochs?"),
                 "last line of the task log: " + last);
+        assertEquals("upstream_failed", badConfig.state("score"), "score task after a failed train");
+    }
+
+    private void assertAllWrittenByTheRerun(Path run, List<String> files) throws IOException {
+        assertAllWrittenSince(run, files, rerunStart, "the rerun");
+    }
+
+    private static void assertAllWrittenSince(Path run, List<String> files, java.time.Instant since, String writer) throws IOException {
+        for (String file : files) {
+            assertFalse(Files.getLastModifiedTime(run.resolve(file)).toInstant().isBefore(since), file + " was not written by " + writer);
+        }
+    }
+
+    private static List<String> withoutWriteIds(List<String> files) {
+        return files.stream().map(f -> WRITE_UUID.matcher(f).replaceAll("<uuid>")).sorted().toList();
     }
 
     private static List<String> files(Path dir) throws IOException {
@@ -197,10 +316,22 @@ class AirflowIT {
         long start = System.nanoTime();
         Scripts.Result cli = airflow("dags-test-" + name, "dags", "test", "spark_mnist", DATE, "--conf", RUN_CONF);
         seconds.put("dags test " + name, (System.nanoTime() - start) / 1_000_000_000);
-        return new DagRun(cli, taskState(), taskLog(cli.output()));
+        return new DagRun(cli, taskStates(), taskLogs(cli.output()));
     }
 
-    private String taskState() throws IOException {
+    /**
+     * {@code airflow tasks test spark_mnist score <date>}: the score task alone, in the date's existing
+     * DAG run, whose conf (the last {@code dags test}'s) overrides the DAG's default params, as when
+     * "Clear" reruns it; Airflow records its state there. Its log is the CLI's output.
+     */
+    private DagRun tasksTest(String name) throws IOException {
+        long start = System.nanoTime();
+        Scripts.Result cli = airflow("tasks-test-score-" + name, "tasks", "test", "spark_mnist", "score", DATE);
+        seconds.put("tasks test score " + name, (System.nanoTime() - start) / 1_000_000_000);
+        return new DagRun(cli, taskStates(), Map.of("score", cli.output()));
+    }
+
+    private Map<String, String> taskStates() throws IOException {
         Scripts.Result runs = airflow("list-runs", "dags", "list-runs", "spark_mnist", "--output", "json");
         assertOk(runs);
         String runId = null;
@@ -212,34 +343,37 @@ class AirflowIT {
         assertTrue(runId != null, "no dag run of " + DATE + ":\n" + runs.output());
         Scripts.Result states = airflow("task-states", "tasks", "states-for-dag-run", "spark_mnist", runId, "--output", "json");
         assertOk(states);
+        Map<String, String> byTask = new TreeMap<>();
         for (JsonNode task : JSON.readTree(jsonPart(states.output()))) {
-            if (task.path("task_id").asText().equals("train")) {
-                return task.path("state").asText();
-            }
+            byTask.put(task.path("task_id").asText(), task.path("state").asText());
         }
-        return "none";
+        return byTask;
     }
 
     /**
-     * What the train task logged: {@code airflow dags test} runs it in-process and prints its log
-     * between "[DAG TEST] running task" and "[DAG TEST] end task", interleaved with the lines of
-     * Airflow's own in-process execution API (task state updates) and the log's "::group::" fold
-     * markers, which are left out here: they are the log's frame, not what the task said.
+     * What each task logged: {@code airflow dags test} runs the tasks in-process, one after the
+     * other, and prints each one's log between "[DAG TEST] running task &lt;TaskInstance: spark_mnist.TASK
+     * ...&gt;" and "[DAG TEST] end task", interleaved with the lines of Airflow's own in-process
+     * execution API (task state updates) and the log's "::group::" fold markers, which are left out
+     * here: they are the log's frame, not what the task said.
      */
-    private static String taskLog(String cliOutput) {
+    private static Map<String, String> taskLogs(String cliOutput) {
+        Map<String, String> logs = new TreeMap<>();
         List<String> lines = new ArrayList<>();
-        boolean inTask = false;
+        String task = null;
         for (String line : cliOutput.lines().toList()) {
             if (line.contains("[DAG TEST] running task")) {
-                inTask = true;
-                lines.clear();
-            } else if (line.contains("[DAG TEST] end task")) {
-                inTask = false;
-            } else if (inTask && !line.contains("[airflow.api_fastapi.") && !line.contains("::group::") && !line.contains("::endgroup::")) {
+                Matcher name = Pattern.compile("spark_mnist\\.(\\w+)").matcher(line);
+                task = name.find() ? name.group(1) : "unknown";
+                lines = new ArrayList<>();
+            } else if (line.contains("[DAG TEST] end task") && task != null) {
+                logs.put(task, String.join("\n", lines));
+                task = null;
+            } else if (task != null && !line.contains("[airflow.api_fastapi.") && !line.contains("::group::") && !line.contains("::endgroup::")) {
                 lines.add(line);
             }
         }
-        return String.join("\n", lines);
+        return logs;
     }
 
     /** The JSON the CLI printed: its last line, after the warnings some commands print first. */

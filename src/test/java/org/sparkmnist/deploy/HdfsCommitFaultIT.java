@@ -6,10 +6,8 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -22,7 +20,6 @@ import org.sparkmnist.output.RunKind;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.CommitFaults;
-import org.sparkmnist.testing.FaultyFileSystem.Fault;
 import org.sparkmnist.testing.MiniHdfs;
 
 /**
@@ -57,28 +54,12 @@ class HdfsCommitFaultIT {
 
     @Test
     void aFailureAtAnyStepOfTheCommitLeavesExactlyOneWholeRun() throws IOException {
-        CommitFaults faults = faults("failures");
-        List<String> steps = faults.steps();
-        for (int step = 1; step <= steps.size(); step++) {
-            for (Fault fault : List.of(Fault.FAIL_BEFORE, Fault.FAIL_AFTER)) {
-                faults.fail(step, steps.get(step - 1), fault);
-            }
-        }
-        record(faults.report("HDFS, failures"));
+        faults("failures").failAtEveryStep("HDFS");
     }
 
     @Test
     void aKillAtAnyStepOfTheCommitLeavesExactlyOneWholeRun() throws Exception {
-        CommitFaults faults = faults("kills");
-        List<String> steps = faults.steps();
-        for (int step = 1; step <= steps.size(); step++) {
-            String what = steps.get(step - 1);
-            for (Fault fault : what.startsWith("create ") ? List.of(Fault.HALT_BEFORE, Fault.HALT_DURING, Fault.HALT_AFTER)
-                    : List.of(Fault.HALT_BEFORE, Fault.HALT_AFTER)) {
-                faults.kill(step, what, fault);
-            }
-        }
-        record(faults.report("HDFS, kills"));
+        faults("kills").killAtEveryStep("HDFS");
     }
 
     @Test
@@ -119,12 +100,5 @@ class HdfsCommitFaultIT {
             }
         }
         assertTrue(!fs.exists(new Path(output + "/" + RunStore.TEMPORARY)), "released and cleaned up");
-    }
-
-    private static void record(List<String> lines) throws IOException {
-        lines.forEach(System.out::println);
-        java.nio.file.Path file = java.nio.file.Path.of("target", "commit-faults.txt");
-        Files.createDirectories(file.getParent());
-        Files.write(file, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 }

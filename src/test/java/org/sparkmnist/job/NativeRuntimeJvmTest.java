@@ -14,7 +14,7 @@ import org.sparkmnist.testing.JobRuns;
 /**
  * The driver's JavaCPP limits take effect when they are set as system properties first thing in
  * main, before anything initialises JavaCPP (it reads them once); set later, they are ignored, which
- * is why MnistTrainingJob.main sets them before it does anything else.
+ * is why every job's main (JobMain.run) sets them before it does anything else.
  */
 class NativeRuntimeJvmTest {
 

@@ -26,8 +26,8 @@ import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.StoredRuns;
 
 /**
- * The two ways issue 10 found the job deleting what was not its own, through the job's entry point:
- * each must stop with exit code 2 before training, naming the problem, and leave the user's files
+ * The two ways an earlier version deleted what was not its own (an ordinary directory at the run's
+ * path, and a model name that is a path), through the job's entry point: each must stop with exit code 2 before training, naming the problem, and leave the user's files
  * byte for byte as they were. Also: output.mode=resume on a run already committed with the same
  * config and data does nothing and succeeds.
  */

@@ -56,7 +56,7 @@ public final class CommitFaults {
     }
 
     /** The commit's changes, in order, as an undisturbed commit makes them. */
-    public List<String> steps() throws IOException {
+    private List<String> steps() throws IOException {
         Path output = new Path(base, "recording");
         StoredRuns.commit(output.toString(), RUN, StoredRuns.files(RUN, "old"), realConf);
         commitNew(faulty(output), FaultyFileSystem.over(inner, realConf), 0, Fault.FAIL_BEFORE);
@@ -67,7 +67,7 @@ public final class CommitFaults {
     }
 
     /** A failure at step {@code step}, in this JVM; then a fresh start. */
-    public void fail(int step, String what, Fault fault) throws IOException {
+    private void fail(int step, String what, Fault fault) throws IOException {
         Path output = new Path(base, String.format("step-%02d-%s", step, fault));
         StoredRuns.commit(output.toString(), RUN, StoredRuns.files(RUN, "old"), realConf);
         String reported;
@@ -85,7 +85,7 @@ public final class CommitFaults {
     }
 
     /** A kill at step {@code step}: a JVM of its own that halts there; then a fresh start here. */
-    public void kill(int step, String what, Fault fault) throws Exception {
+    private void kill(int step, String what, Fault fault) throws Exception {
         Path output = new Path(base, String.format("step-%02d-%s", step, fault));
         StoredRuns.commit(output.toString(), RUN, StoredRuns.files(RUN, "old"), realConf);
         java.nio.file.Path log = Files.createTempFile("commit-crash", ".log");
@@ -98,12 +98,40 @@ public final class CommitFaults {
         record(step, what, fault, "killed", afterFreshStart(output));
     }
 
-    /** One line per fault and a total, for the record. */
-    public List<String> report(String filesystem) {
+    /** An IOException before and after each step of the commit, each followed by a fresh start; then the record. */
+    public void failAtEveryStep(String filesystem) throws IOException {
+        List<String> steps = steps();
+        for (int step = 1; step <= steps.size(); step++) {
+            for (Fault fault : List.of(Fault.FAIL_BEFORE, Fault.FAIL_AFTER)) {
+                fail(step, steps.get(step - 1), fault);
+            }
+        }
+        writeRecord(filesystem + ", failures");
+    }
+
+    /** A halted JVM before and after each step of the commit (and midway through each file it creates); then the record. */
+    public void killAtEveryStep(String filesystem) throws Exception {
+        List<String> steps = steps();
+        for (int step = 1; step <= steps.size(); step++) {
+            String what = steps.get(step - 1);
+            for (Fault fault : what.startsWith("create ") ? List.of(Fault.HALT_BEFORE, Fault.HALT_DURING, Fault.HALT_AFTER)
+                    : List.of(Fault.HALT_BEFORE, Fault.HALT_AFTER)) {
+                kill(step, what, fault);
+            }
+        }
+        writeRecord(filesystem + ", kills");
+    }
+
+    /** One line per fault and a total, printed and appended to target/commit-faults.txt, which the closing notes quote. */
+    private void writeRecord(String what) throws IOException {
+        assertTrue(faults > 0, "no fault was injected: the commit recorded no steps");
         List<String> lines = new ArrayList<>(outcomes);
         lines.add(String.format("%s: %d injected faults, each left exactly one whole run (old: %d, new: %d) and nothing else",
-                filesystem, faults, oldVisible, newVisible));
-        return lines;
+                what, faults, oldVisible, newVisible));
+        lines.forEach(System.out::println);
+        java.nio.file.Path file = java.nio.file.Path.of("target", "commit-faults.txt");
+        Files.createDirectories(file.getParent());
+        Files.write(file, lines, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
     }
 
     private void record(int step, String what, Fault fault, String reported, String visible) {

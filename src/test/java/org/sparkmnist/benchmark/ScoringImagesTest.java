@@ -1,0 +1,88 @@
+package org.sparkmnist.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.BadInputException;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.testing.IdxFiles;
+
+class ScoringImagesTest {
+
+    private static final int ROWS = 4;
+    private static final int COLS = 5;
+    private static final int COUNT = 3;
+    private static final byte[] LABELS = {3, 1, 4};
+
+    @TempDir
+    Path dir;
+
+    private final IdxReader reader = new IdxReader(new Configuration());
+
+    private org.apache.hadoop.fs.Path images(boolean gzipped) {
+        byte[] idx = IdxFiles.randomImages(COUNT, ROWS, COLS, 7);
+        Path file = IdxFiles.write(dir.resolve("source/images" + (gzipped ? ".gz" : "")), gzipped ? IdxFiles.gzip(idx) : idx);
+        return new org.apache.hadoop.fs.Path(file.toUri());
+    }
+
+    private org.apache.hadoop.fs.Path labels() {
+        return new org.apache.hadoop.fs.Path(IdxFiles.write(dir.resolve("source/labels"), IdxFiles.labels(LABELS)).toUri());
+    }
+
+    private IdxImages read(Path written) {
+        return reader.readImages(new org.apache.hadoop.fs.Path(written.resolve(ScoringImages.IMAGES).toUri()), ROWS, COLS);
+    }
+
+    @Test
+    void theSourceComesFirstThenItsShiftedCopiesCutAtTheCount() throws IOException {
+        org.apache.hadoop.fs.Path source = images(true);
+        Path written = ScoringImages.write(source, labels(), 8, dir.resolve("out"));
+        IdxImages out = read(written);
+        IdxImages original = reader.readImages(source, ROWS, COLS);
+        assertEquals(8, out.count());
+        int width = ROWS * COLS;
+        for (int i = 0; i < 8; i++) {
+            PixelShift shift = PixelShift.COPIES.get(i / COUNT);
+            byte[] expected = new byte[width];
+            shift.apply(Arrays.copyOfRange(original.pixels(), (i % COUNT) * width, (i % COUNT + 1) * width), expected, ROWS, COLS);
+            assertArrayEquals(expected, Arrays.copyOfRange(out.pixels(), i * width, (i + 1) * width), "image " + i + ", " + shift.name());
+        }
+        // Copy 0 is the source unshifted: the 10,000-image input is the test set itself.
+        assertArrayEquals(Arrays.copyOf(original.pixels(), COUNT * width), Arrays.copyOf(out.pixels(), COUNT * width));
+        IdxLabels labels = reader.readLabels(new org.apache.hadoop.fs.Path(written.resolve(ScoringImages.LABELS).toUri()), 10);
+        assertArrayEquals(new byte[] {3, 1, 4, 3, 1, 4, 3, 1}, labels.labels());
+    }
+
+    @Test
+    void aRewriteReplacesThePreviousInputAndLeavesNothingBeside() throws IOException {
+        Path out = dir.resolve("out");
+        ScoringImages.write(images(false), labels(), 6, out);
+        ScoringImages.write(images(false), labels(), 2, out);
+        assertEquals(2, read(out).count());
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertEquals(2, siblings.count(), "source/ and out/, no temporary directory left");
+        }
+    }
+
+    @Test
+    void moreImagesThanTheShiftsCanMakeIsRefusedBeforeWriting() {
+        int most = COUNT * PixelShift.COPIES.size();
+        String message = assertThrows(BadInputException.class, () -> ScoringImages.write(images(false), labels(), most + 1,
+                dir.resolve("out"))).getMessage();
+        assertTrue(message.contains("expected 1.." + most), message);
+        assertFalse(Files.exists(dir.resolve("out")));
+    }
+}
