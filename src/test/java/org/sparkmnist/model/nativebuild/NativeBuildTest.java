@@ -54,7 +54,7 @@ class NativeBuildTest {
 
     @Test
     void aPreparedJvmReadsNoStatmOnEveryAllocationUnlessALimitWasSet() {
-        // The test JVM sets no limit (spark-submit.sh does, for containers, and that setting wins).
+        // The test JVM sets no limit (the jobs do, from the SparkConf, and that setting wins).
         NativeBuild.prepareThisJvm();
         assertEquals(0, Pointer.maxPhysicalBytes());
     }
