@@ -60,7 +60,8 @@ public final class NativeBuild {
      * Makes this JVM load the build that fits its CPU, loads ND4J, logs which build runs and turns off
      * ND4J's per-op workspace checks and, unless a limit was set, JavaCPP's statm reads. Call it before
      * anything touches ND4J or JavaCPP: JavaCPP reads these properties once, when it first loads. Properties
-     * already set (on the command line, or from the SparkConf by org.sparkmnist.job.NativeRuntime) win. Calling it again does nothing more.
+     * already set (on the command line, or from the SparkConf by org.sparkmnist.job.NativeRuntime) win.
+     * Calling it again does nothing more.
      */
     public static void prepareThisJvm() {
         prepare(CpuFlags.ofThisMachine());
