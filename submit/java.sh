@@ -9,6 +9,7 @@
 # JavaCPP's native-library cache under target/, and the classpath: $CLASSPATH when it is set (the
 # tests and the benchmark pass their own), else the local build of submit/build-local.sh (rebuilt
 # when stale). Embedded Spark listens on 127.0.0.1 only, unless SPARK_LOCAL_IP says otherwise.
+# OPENBLAS_CORETYPE is set to the kernels that fit this CPU (submit/openblas-coretype.sh).
 # Your JVM options come last and win.
 set -euo pipefail
 
@@ -33,6 +34,9 @@ fi
 unset CLASSPATH
 
 export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
+# OpenBLAS reads its kernel choice from the environment when ND4J loads it: the one that fits this CPU.
+coretype=$("$root/submit/openblas-coretype.sh")
+[[ -z $coretype ]] || export OPENBLAS_CORETYPE=$coretype
 exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" "@$root/submit/java17.args" \
   "-Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties" \
   "-Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache" \

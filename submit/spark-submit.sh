@@ -81,7 +81,13 @@ export SPARK_HOME
 
 # This JVM is the driver in client mode: the project's log4j2 file and JavaCPP cache, as every
 # JVM of the project gets them (submit/java.sh); in cluster mode only the submitting client.
+# The Vector API's module lets a local-mode driver, whose threads are the executors, run the
+# optimizer's SIMD updates.
 export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties \
--Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
+-Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache --add-modules=jdk.incubator.vector${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
+# OpenBLAS's kernels for this CPU, in the client-mode driver; executors on this machine get the same
+# value from the job (org.sparkmnist.job.NativeRuntime), executors elsewhere decide on their own.
+coretype=$("$root/submit/openblas-coretype.sh")
+[[ -z $coretype ]] || export OPENBLAS_CORETYPE=$coretype
 cd "$root"
 exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" "${options[@]}" "$jar" "${args[@]}"

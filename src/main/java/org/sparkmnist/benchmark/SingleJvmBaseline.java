@@ -34,6 +34,7 @@ import org.sparkmnist.training.RunningTrainingMetrics;
 import org.sparkmnist.training.Tally;
 import org.sparkmnist.training.TallyAccumulator;
 import org.sparkmnist.training.TestEvaluator;
+import org.sparkmnist.model.nativebuild.NativeBuild;
 
 /**
  * The single-machine alternatives the Spark job is measured against: the same config, model, split,
@@ -72,6 +73,7 @@ public final class SingleJvmBaseline {
             }
             JobSettings settings = SettingsLoader.load(rest);
             QuietLogging.apply(settings.spark().logLevel());
+            NativeBuild.prepareThisJvm();
             Files.writeString(result, run(settings, wrapper), StandardCharsets.UTF_8);
         }));
     }

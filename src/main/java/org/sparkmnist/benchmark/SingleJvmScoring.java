@@ -26,6 +26,7 @@ import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.job.JobExit;
 import org.sparkmnist.job.QuietLogging;
+import org.sparkmnist.model.nativebuild.NativeBuild;
 import org.sparkmnist.scoring.ScoringModel;
 
 /**
@@ -59,6 +60,8 @@ public final class SingleJvmScoring {
             Path result = Path.of(rest.get(1));
             ScoringSettings settings = SettingsLoader.loadScoring(rest.subList(2, rest.size()));
             QuietLogging.apply(settings.spark().logLevel());
+            // Both ND4J builds are on the class path: load the one this CPU runs, as the jobs do.
+            NativeBuild.prepareThisJvm();
             Files.writeString(result, run(settings), StandardCharsets.UTF_8);
         }));
     }

@@ -8,6 +8,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
 import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SparkSettings;
+import org.sparkmnist.model.nativebuild.NativeBuild;
 
 /**
  * What each of the jar's entry points (training, scoring) does around its own work, in the order it
@@ -28,9 +29,14 @@ public final class JobMain {
         JobExit.exit(exit != JobExit.OK ? exit : execute.applyAsInt(Arrays.asList(args)), new SparkConf());
     }
 
-    /** Once the settings are read: their secrets are masked in every later line, and libraries log at spark.log-level. */
+    /**
+     * Once the settings are read: their secrets are masked in every later line, libraries log at
+     * spark.log-level, and this JVM loads the ND4J native build that fits its CPU (before anything
+     * else loads ND4J, and after the log level is set, so ND4J's start-up stays quiet).
+     */
     public static void settingsRead(Config effective, SparkSettings spark) {
         MaskedConsole.learn(SecretMasking.secretsIn(effective));
         QuietLogging.apply(spark.logLevel());
+        NativeBuild.prepareThisJvm();
     }
 }

@@ -13,6 +13,7 @@ import org.apache.spark.network.util.JavaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
 
 /**
  * What ND4J's native code needs from every JVM of a run, decided in this one place from the
@@ -31,6 +32,9 @@ import org.sparkmnist.BadInputException;
  *   <li>Where JavaCPP unpacks its ~400 MB of native libraries.
  *   <li>One OpenMP (BLAS) thread per executor core: ND4J otherwise starts a thread per hardware
  *       thread in every executor, and executors sharing a machine fight over its cores.
+ *   <li>The ND4J native build each executor loads, chosen in the executor from its own CPU by
+ *       {@link NativeBuildPlugin}, and the Vector API module for the SIMD optimizer updates.
+ *   <li>OpenBLAS's kernels, for executors on the driver's machine: the driver's choice.
  * </ul>
  *
  * <p>Executors get all of this through the SparkConf ({@link #configureExecutors}). The driver's own
@@ -48,6 +52,13 @@ public final class NativeRuntime {
     static final String CACHE_DIR = "org.bytedeco.javacpp.cachedir";
     static final String OMP_THREADS = "spark.executorEnv.OMP_NUM_THREADS";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+    static final String PLUGINS = "spark.plugins";
+    static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
+    /**
+     * The JDK's Vector API, an incubator module a JVM has only when started with it: the optimizer's
+     * updates run as SIMD with it and as a scalar loop without (org.sparkmnist.model.updaters).
+     */
+    static final String VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector";
 
     /**
      * The JVM's native memory beside its heap and ND4J's arrays: metaspace, code cache, thread
@@ -95,10 +106,11 @@ public final class NativeRuntime {
     /**
      * Adds to {@code conf} what executors need, keeping whatever the user set: JavaCPP's limits and
      * cache directory in {@code spark.executor.extraJavaOptions}, OMP_NUM_THREADS, and on YARN and
-     * Kubernetes {@code spark.executor.memoryOverhead}. {@code driverProperties} are this JVM's
-     * system properties; executors on the driver's machine share its JavaCPP cache.
+     * Kubernetes {@code spark.executor.memoryOverhead}. {@code driverProperties} and {@code driverEnv}
+     * are this JVM's system properties and environment; executors on the driver's machine share its
+     * JavaCPP cache and its OpenBLAS kernel choice.
      */
-    static SparkConf configureExecutors(SparkConf conf, Properties driverProperties) {
+    static SparkConf configureExecutors(SparkConf conf, Properties driverProperties, Map<String, String> driverEnv) {
         String master = conf.get("spark.master", "");
         String options = conf.get(EXECUTOR_OPTIONS, "");
         boolean containers = sizesContainers(master);
@@ -114,17 +126,28 @@ public final class NativeRuntime {
         ours.put(MAX_BYTES, sizing.maxBytesMib() + "m");
         ours.put(MAX_PHYSICAL_BYTES, sizing.physicalMib() + "m");
         ours.put(CACHE_DIR, executorCacheDir(master, driverProperties));
-        ours.putAll(nativeBuildProperties(driverProperties));
         List<String> added = new ArrayList<>();
         ours.forEach((key, value) -> {
             if (systemProperty(options, key).isEmpty()) {
                 added.add("-D" + key + "=" + value);
             }
         });
+        if (!options.contains("jdk.incubator.vector")) {
+            added.add(VECTOR_MODULE_OPTION);
+        }
         if (!added.isEmpty()) {
             conf.set(EXECUTOR_OPTIONS, (String.join(" ", added) + " " + options).strip());
         }
         conf.setIfMissing(OMP_THREADS, conf.get("spark.executor.cores", "1"));
+        addNativeBuildPlugin(conf);
+        // OpenBLAS reads its kernel choice from the environment as it loads, so a JVM cannot make it for
+        // itself; the launchers choose from the CPU's flags (submit/openblas-coretype.sh). Executors on
+        // this machine share the driver's CPU and take its choice; elsewhere a CPU of another kind might
+        // lack the kernel's instructions, so there OpenBLAS decides (or the user, with this key).
+        String coretype = driverEnv.get(OPENBLAS_CORETYPE);
+        if (SparkContexts.onThisMachine(master) && coretype != null && !coretype.isBlank()) {
+            conf.setIfMissing("spark.executorEnv." + OPENBLAS_CORETYPE, coretype);
+        }
         return conf;
     }
 
@@ -170,12 +193,18 @@ public final class NativeRuntime {
     }
 
     /**
-     * Where the driver chose an ND4J native build (generic or one for a CPU feature such as
-     * AVX-512), its system property goes to the executors here, so that they load the same build.
-     * None is chosen yet: JavaCPP's platform default is used everywhere.
+     * Has every executor choose its ND4J native build (generic or AVX-512) from its own CPU when it
+     * starts, before any task loads ND4J: nodes of one cluster may differ, so the driver's choice is not
+     * passed on. A local-mode driver chose for itself in {@code main}, and the plugin then does nothing more.
      */
-    private static Map<String, String> nativeBuildProperties(Properties driverProperties) {
-        return Map.of();
+    static void addNativeBuildPlugin(SparkConf conf) {
+        String plugin = NativeBuildPlugin.class.getName();
+        List<String> plugins = new ArrayList<>(List.of(conf.get(PLUGINS, "").split(",")));
+        plugins.removeIf(String::isBlank);
+        if (!plugins.contains(plugin)) {
+            plugins.add(plugin);
+            conf.set(PLUGINS, String.join(",", plugins));
+        }
     }
 
     /** The value of {@code -Dkey=value} in a JVM option string, if present. */

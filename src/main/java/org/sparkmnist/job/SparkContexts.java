@@ -56,7 +56,7 @@ public final class SparkContexts {
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
         // Before the context starts: executors are launched (and on YARN sized) from this conf.
-        NativeRuntime.configureExecutors(conf, System.getProperties());
+        NativeRuntime.configureExecutors(conf, System.getProperties(), env);
         if (onThisMachine(conf.get("spark.master"))) {
             // An embedded run, or one on a cluster of this machine, serves nobody else: keep the driver's RPC and
             // block manager ports off the network.

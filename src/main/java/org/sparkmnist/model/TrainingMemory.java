@@ -14,8 +14,9 @@ import java.util.List;
  * <ul>
  *   <li>{@link #network()}, one network fitting one minibatch, as DL4J's own memory report counts
  *       it: P parameters + P gradients + U + B x (every layer's outputs + every layer's inputs, the
- *       activations and their gradients) + B x the largest layer's working memory (its outputs,
- *       and its inputs again where dropout copies them);
+ *       activations and their gradients) + B x every hidden layer's outputs again (the
+ *       pre-activation it keeps from the forward pass for backprop) + B x the largest layer's
+ *       working memory (its outputs, and its inputs again where dropout copies them);
  *   <li>{@link #worker()}, one training task: its network plus the P + U it returns to be averaged;
  *   <li>{@link #executor(int)}: its workers, plus the P + U broadcast they start each round from,
  *       held once per JVM;
@@ -40,17 +41,21 @@ public record TrainingMemory(long parameters, long updaterState, long minibatchV
         long parameters = 0;
         long inputsAndOutputs = 0;
         long working = 0;
+        long kept = 0;
         for (int layer = 1; layer < widths.size(); layer++) {
             long in = widths.get(layer - 1);
             long out = widths.get(layer);
             parameters += in * out + out;
             inputsAndOutputs += in + out;
+            if (layer < widths.size() - 1) {
+                kept += out;
+            }
             // Dropout, on every layer after the first, keeps a copy of the layer's input.
             boolean dropout = layer > 1 && spec.dropout() > 0;
             working = Math.max(working, out + (dropout ? in : 0));
         }
         long updaterState = NetworkFactory.updater(spec.updater()).stateSize(parameters);
-        return new TrainingMemory(parameters, updaterState, (long) batchSize * (inputsAndOutputs + working));
+        return new TrainingMemory(parameters, updaterState, (long) batchSize * (inputsAndOutputs + kept + working));
     }
 
     /** Bytes of one network fitting one minibatch. */

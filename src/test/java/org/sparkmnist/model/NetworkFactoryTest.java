@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.learning.config.RmsProp;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.model.updaters.FusedAdam;
+import org.sparkmnist.model.updaters.FusedRmsProp;
 
 class NetworkFactoryTest {
 
@@ -47,11 +50,11 @@ class NetworkFactoryTest {
         ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4",
                 "model.defaults.updater.learning-rate-decay=1.0");
         BaseLayer layer = (BaseLayer) build(spec).getLayer(0).conf().getLayer();
-        RmsProp updater = (RmsProp) layer.getIUpdater();
+        FusedRmsProp updater = (FusedRmsProp) layer.getIUpdater();
         assertEquals(1e-4, updater.getLearningRate(0, 0), 1e-12);
         assertEquals(1e-4, updater.getLearningRate(500, 7), 1e-12);
-        assertEquals(0.9, updater.getRmsDecay(), 1e-12);
-        assertEquals(1e-7, updater.getEpsilon(), 1e-15);
+        assertEquals(0.9, updater.rmsDecay(), 1e-12);
+        assertEquals(1e-7, updater.epsilon(), 1e-15);
     }
 
     @Test
@@ -73,5 +76,29 @@ class NetworkFactoryTest {
         String summary = ModelSummary.of("mlp", build(model("mlp")));
         assertTrue(summary.contains("392,500") && summary.contains("250,500") && summary.contains("5,010"), summary);
         assertTrue(summary.contains("Total params: 648,010"), summary);
+    }
+
+    @Test
+    void adamTakesItsHyperParameters() {
+        ModelSpec spec = model("mlp", "model.defaults.updater.beta1=0.8", "model.defaults.updater.beta2=0.99",
+                "model.defaults.updater.epsilon=1e-6");
+        FusedAdam updater = (FusedAdam) ((BaseLayer) build(spec).getLayer(0).conf().getLayer()).getIUpdater();
+        assertEquals(List.of(0.8, 0.99, 1e-6), List.of(updater.beta1(), updater.beta2(), updater.epsilon()));
+        assertEquals(0.002, updater.getLearningRate(0, 0), 1e-12);
+    }
+
+    @Test
+    void everyLayerSharesOneUpdaterBlockSoEachStepIsOnePass() {
+        MultiLayerNetwork network = build(model("mlp"));
+        assertEquals(1, ((MultiLayerUpdater) network.getUpdater()).getUpdaterBlocks().size());
+    }
+
+    @Test
+    void configurationSurvivesJson() {
+        MultiLayerConfiguration configuration = NetworkFactory.configuration(model("mlp"), 784, 10);
+        assertEquals(configuration, MultiLayerConfiguration.fromJson(configuration.toJson()));
+        MultiLayerConfiguration rmsprop = NetworkFactory.configuration(
+                model("mlp", "model.defaults.updater.name=rmsprop"), 784, 10);
+        assertEquals(rmsprop, MultiLayerConfiguration.fromJson(rmsprop.toJson()));
     }
 }

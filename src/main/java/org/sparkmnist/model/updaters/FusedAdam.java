@@ -1,0 +1,115 @@
+package org.sparkmnist.model.updaters;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * Adam with DL4J's hyper-parameters, state layout and numbers (its {@code Adam} config), computing each
+ * step in one vectorised pass over the parameters ({@link FusedAdamUpdater}). Serialises to JSON like
+ * DL4J's own updater configs, so networks using it save, reload and ship to Spark executors.
+ */
+public final class FusedAdam implements IUpdater {
+
+    private static final long serialVersionUID = 1L;
+
+    private double learningRate;
+    private ISchedule learningRateSchedule;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+
+    /** Adam stepping with {@code learningRateSchedule} (by iteration or epoch, as the schedule says). */
+    public FusedAdam(ISchedule learningRateSchedule, double beta1, double beta2, double epsilon) {
+        this(Double.NaN, learningRateSchedule, beta1, beta2, epsilon);
+    }
+
+    @JsonCreator
+    private FusedAdam(@JsonProperty("learningRate") double learningRate, @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
+                      @JsonProperty("beta1") double beta1, @JsonProperty("beta2") double beta2, @JsonProperty("epsilon") double epsilon) {
+        this.learningRate = learningRate;
+        this.learningRateSchedule = learningRateSchedule;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+    }
+
+    public double beta1() {
+        return beta1;
+    }
+
+    public double beta2() {
+        return beta2;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public long stateSize(long numParams) {
+        return 2 * numParams;
+    }
+
+    @Override
+    public GradientUpdater<FusedAdam> instantiate(INDArray viewArray, boolean initializeViewArray) {
+        FusedAdamUpdater updater = new FusedAdamUpdater(this);
+        long[] gradientShape = Arrays.copyOf(viewArray.shape(), viewArray.rank());
+        gradientShape[gradientShape.length - 1] /= 2;
+        updater.setStateViewArray(viewArray, gradientShape, viewArray.ordering(), initializeViewArray);
+        return updater;
+    }
+
+    @Override
+    public GradientUpdater<FusedAdam> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
+        FusedAdamUpdater updater = new FusedAdamUpdater(this);
+        updater.setState(updaterState, initializeStateArrays);
+        return updater;
+    }
+
+    @Override
+    public double getLearningRate(int iteration, int epoch) {
+        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
+    }
+
+    @Override
+    public boolean hasLearningRate() {
+        return true;
+    }
+
+    @Override
+    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
+        this.learningRate = lr;
+        this.learningRateSchedule = lrSchedule;
+    }
+
+    @Override
+    public FusedAdam clone() {
+        return new FusedAdam(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2, epsilon);
+    }
+
+    // DL4J puts layers whose updater configs are equal into one block, updated in one call.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FusedAdam that && Double.compare(learningRate, that.learningRate) == 0
+                && Objects.equals(learningRateSchedule, that.learningRateSchedule) && beta1 == that.beta1 && beta2 == that.beta2
+                && epsilon == that.epsilon;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(learningRate, learningRateSchedule, beta1, beta2, epsilon);
+    }
+
+    @Override
+    public String toString() {
+        return "FusedAdam(learningRate=" + learningRate + ", learningRateSchedule=" + learningRateSchedule + ", beta1=" + beta1
+                + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
+    }
+}

@@ -1,0 +1,105 @@
+package org.sparkmnist.model.updaters;
+
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * RMSprop with DL4J's hyper-parameters, state layout and numbers (its {@code RmsProp} config), computing
+ * each step in one vectorised pass over the parameters ({@link FusedRmsPropUpdater}). Serialises to JSON
+ * like DL4J's own updater configs.
+ */
+public final class FusedRmsProp implements IUpdater {
+
+    private static final long serialVersionUID = 1L;
+
+    private double learningRate;
+    private ISchedule learningRateSchedule;
+    private final double rmsDecay;
+    private final double epsilon;
+
+    /** RMSprop stepping with {@code learningRateSchedule}; {@code rmsDecay} is Keras' rho. */
+    public FusedRmsProp(ISchedule learningRateSchedule, double rmsDecay, double epsilon) {
+        this(Double.NaN, learningRateSchedule, rmsDecay, epsilon);
+    }
+
+    @JsonCreator
+    private FusedRmsProp(@JsonProperty("learningRate") double learningRate, @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
+                         @JsonProperty("rmsDecay") double rmsDecay, @JsonProperty("epsilon") double epsilon) {
+        this.learningRate = learningRate;
+        this.learningRateSchedule = learningRateSchedule;
+        this.rmsDecay = rmsDecay;
+        this.epsilon = epsilon;
+    }
+
+    public double rmsDecay() {
+        return rmsDecay;
+    }
+
+    public double epsilon() {
+        return epsilon;
+    }
+
+    @Override
+    public long stateSize(long numParams) {
+        return numParams;
+    }
+
+    @Override
+    public GradientUpdater<FusedRmsProp> instantiate(INDArray viewArray, boolean initializeViewArray) {
+        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this);
+        updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
+        return updater;
+    }
+
+    @Override
+    public GradientUpdater<FusedRmsProp> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
+        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this);
+        updater.setState(updaterState, initializeStateArrays);
+        return updater;
+    }
+
+    @Override
+    public double getLearningRate(int iteration, int epoch) {
+        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
+    }
+
+    @Override
+    public boolean hasLearningRate() {
+        return true;
+    }
+
+    @Override
+    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
+        this.learningRate = lr;
+        this.learningRateSchedule = lrSchedule;
+    }
+
+    @Override
+    public FusedRmsProp clone() {
+        return new FusedRmsProp(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), rmsDecay, epsilon);
+    }
+
+    // DL4J puts layers whose updater configs are equal into one block, updated in one call.
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof FusedRmsProp that && Double.compare(learningRate, that.learningRate) == 0
+                && Objects.equals(learningRateSchedule, that.learningRateSchedule) && rmsDecay == that.rmsDecay && epsilon == that.epsilon;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(learningRate, learningRateSchedule, rmsDecay, epsilon);
+    }
+
+    @Override
+    public String toString() {
+        return "FusedRmsProp(learningRate=" + learningRate + ", learningRateSchedule=" + learningRateSchedule + ", rmsDecay=" + rmsDecay
+                + ", epsilon=" + epsilon + ")";
+    }
+}
