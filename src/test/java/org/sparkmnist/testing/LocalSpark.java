@@ -1,6 +1,7 @@
 package org.sparkmnist.testing;
 
 import org.apache.spark.SparkConf;
+import org.sparkmnist.training.ArrayKryoRegistrator;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -27,6 +28,8 @@ public final class LocalSpark {
         for (scala.Tuple2<String, String> setting : extra.getAll()) {
             conf.set(setting._1(), setting._2());
         }
+        // The serializer the job's contexts use (Kryo with the job's registrator), unless the test chose one.
+        ArrayKryoRegistrator.configure(conf);
         JavaSparkContext spark = new JavaSparkContext(conf);
         spark.setLogLevel("WARN");
         return spark;
