@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -15,12 +14,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * step in one vectorised pass over the parameters ({@link FusedAdamUpdater}). Serialises to JSON like
  * DL4J's own updater configs, so networks using it save, reload and ship to Spark executors.
  */
-public final class FusedAdam implements IUpdater {
+public final class FusedAdam extends ScheduledRateUpdater {
 
     private static final long serialVersionUID = 1L;
 
-    private double learningRate;
-    private ISchedule learningRateSchedule;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
@@ -33,8 +30,7 @@ public final class FusedAdam implements IUpdater {
     @JsonCreator
     private FusedAdam(@JsonProperty("learningRate") double learningRate, @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
                       @JsonProperty("beta1") double beta1, @JsonProperty("beta2") double beta2, @JsonProperty("epsilon") double epsilon) {
-        this.learningRate = learningRate;
-        this.learningRateSchedule = learningRateSchedule;
+        super(learningRate, learningRateSchedule);
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
@@ -74,31 +70,14 @@ public final class FusedAdam implements IUpdater {
     }
 
     @Override
-    public double getLearningRate(int iteration, int epoch) {
-        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
-    }
-
-    @Override
-    public boolean hasLearningRate() {
-        return true;
-    }
-
-    @Override
-    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        this.learningRate = lr;
-        this.learningRateSchedule = lrSchedule;
-    }
-
-    @Override
     public FusedAdam clone() {
-        return new FusedAdam(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1, beta2, epsilon);
+        return new FusedAdam(learningRate, scheduleCopy(), beta1, beta2, epsilon);
     }
 
     // DL4J puts layers whose updater configs are equal into one block, updated in one call.
     @Override
     public boolean equals(Object other) {
-        return other instanceof FusedAdam that && Double.compare(learningRate, that.learningRate) == 0
-                && Objects.equals(learningRateSchedule, that.learningRateSchedule) && beta1 == that.beta1 && beta2 == that.beta2
+        return other instanceof FusedAdam that && sameRate(that) && beta1 == that.beta1 && beta2 == that.beta2
                 && epsilon == that.epsilon;
     }
 
@@ -109,7 +88,7 @@ public final class FusedAdam implements IUpdater {
 
     @Override
     public String toString() {
-        return "FusedAdam(learningRate=" + learningRate + ", learningRateSchedule=" + learningRateSchedule + ", beta1=" + beta1
+        return "FusedAdam(" + rateText() + ", beta1=" + beta1
                 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
     }
 }

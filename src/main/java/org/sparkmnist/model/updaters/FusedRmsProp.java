@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -14,12 +13,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * each step in one vectorised pass over the parameters ({@link FusedRmsPropUpdater}). Serialises to JSON
  * like DL4J's own updater configs.
  */
-public final class FusedRmsProp implements IUpdater {
+public final class FusedRmsProp extends ScheduledRateUpdater {
 
     private static final long serialVersionUID = 1L;
 
-    private double learningRate;
-    private ISchedule learningRateSchedule;
     private final double rmsDecay;
     private final double epsilon;
 
@@ -31,8 +28,7 @@ public final class FusedRmsProp implements IUpdater {
     @JsonCreator
     private FusedRmsProp(@JsonProperty("learningRate") double learningRate, @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
                          @JsonProperty("rmsDecay") double rmsDecay, @JsonProperty("epsilon") double epsilon) {
-        this.learningRate = learningRate;
-        this.learningRateSchedule = learningRateSchedule;
+        super(learningRate, learningRateSchedule);
         this.rmsDecay = rmsDecay;
         this.epsilon = epsilon;
     }
@@ -65,31 +61,14 @@ public final class FusedRmsProp implements IUpdater {
     }
 
     @Override
-    public double getLearningRate(int iteration, int epoch) {
-        return learningRateSchedule != null ? learningRateSchedule.valueAt(iteration, epoch) : learningRate;
-    }
-
-    @Override
-    public boolean hasLearningRate() {
-        return true;
-    }
-
-    @Override
-    public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        this.learningRate = lr;
-        this.learningRateSchedule = lrSchedule;
-    }
-
-    @Override
     public FusedRmsProp clone() {
-        return new FusedRmsProp(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), rmsDecay, epsilon);
+        return new FusedRmsProp(learningRate, scheduleCopy(), rmsDecay, epsilon);
     }
 
     // DL4J puts layers whose updater configs are equal into one block, updated in one call.
     @Override
     public boolean equals(Object other) {
-        return other instanceof FusedRmsProp that && Double.compare(learningRate, that.learningRate) == 0
-                && Objects.equals(learningRateSchedule, that.learningRateSchedule) && rmsDecay == that.rmsDecay && epsilon == that.epsilon;
+        return other instanceof FusedRmsProp that && sameRate(that) && rmsDecay == that.rmsDecay && epsilon == that.epsilon;
     }
 
     @Override
@@ -99,7 +78,7 @@ public final class FusedRmsProp implements IUpdater {
 
     @Override
     public String toString() {
-        return "FusedRmsProp(learningRate=" + learningRate + ", learningRateSchedule=" + learningRateSchedule + ", rmsDecay=" + rmsDecay
+        return "FusedRmsProp(" + rateText() + ", rmsDecay=" + rmsDecay
                 + ", epsilon=" + epsilon + ")";
     }
 }
