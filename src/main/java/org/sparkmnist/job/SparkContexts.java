@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.SparkSettings;
-import org.sparkmnist.training.ArrayKryoRegistrator;
+import org.sparkmnist.training.RoundTransport;
 
 /**
  * Starts Spark for the job. Anything spark-submit decided (master, UI, addresses) wins; the job's
@@ -56,8 +56,8 @@ public final class SparkContexts {
                 .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
-        // Averaging rounds move the parameters and updater state as Kryo writes ND4J arrays: in one bulk copy.
-        ArrayKryoRegistrator.configure(conf);
+        // Averaging rounds move the parameters and updater state: ND4J arrays in one bulk copy, results in the task's message.
+        RoundTransport.configure(conf);
         // Before the context starts: executors are launched (and on YARN sized) from this conf.
         NativeRuntime.configureExecutors(conf, System.getProperties(), env);
         if (onThisMachine(conf.get("spark.master"))) {

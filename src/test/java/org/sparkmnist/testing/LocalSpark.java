@@ -1,8 +1,8 @@
 package org.sparkmnist.testing;
 
 import org.apache.spark.SparkConf;
-import org.sparkmnist.training.ArrayKryoRegistrator;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkmnist.training.RoundTransport;
 
 /**
  * A local[2] SparkContext for unit tests: two task slots, so that work really is split between
@@ -28,8 +28,8 @@ public final class LocalSpark {
         for (scala.Tuple2<String, String> setting : extra.getAll()) {
             conf.set(setting._1(), setting._2());
         }
-        // The serializer the job's contexts use (Kryo with the job's registrator), unless the test chose one.
-        ArrayKryoRegistrator.configure(conf);
+        // The transport the job's contexts use (Kryo with the job's registrator, direct results), unless the test chose otherwise.
+        RoundTransport.configure(conf);
         JavaSparkContext spark = new JavaSparkContext(conf);
         spark.setLogLevel("WARN");
         return spark;
