@@ -1,6 +1,8 @@
 package org.sparkmnist.benchmark;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -19,8 +21,8 @@ import org.nd4j.linalg.dataset.DataSet;
  */
 interface EpochFitter extends AutoCloseable {
 
-    /** Fits every minibatch once, in the order given. */
-    void fitEpoch(List<DataSet> minibatches);
+    /** Fits every minibatch once, in the order given, as epoch {@code epoch} (1-based) of the run. */
+    void fitEpoch(int epoch, List<DataSet> minibatches);
 
     @Override
     default void close() throws Exception {
@@ -28,7 +30,7 @@ interface EpochFitter extends AutoCloseable {
 
     /** Plain {@code MultiLayerNetwork.fit}, minibatch by minibatch. */
     static EpochFitter plain(MultiLayerNetwork network) {
-        return minibatches -> minibatches.forEach(network::fit);
+        return (epoch, minibatches) -> minibatches.forEach(network::fit);
     }
 
     /**
@@ -41,18 +43,14 @@ interface EpochFitter extends AutoCloseable {
         // tolerate being called from two threads at once.
         List<TrainingListener> shared = network.getListeners().stream().map(l -> (TrainingListener) new OneAtATime(l)).toList();
         network.setListeners(shared);
-        ParallelWrapper wrapper = new ParallelWrapper.Builder<>(network)
-                .workers(settings.workers())
-                .averagingFrequency(settings.averagingFrequency())
-                // The minibatches are in memory already and their iterator is not asynchronous, so the
-                // wrapper would skip prefetching anyway; 0 says so instead of a buffer that never fills.
-                .prefetchBuffer(0)
-                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
-                .workspaceMode(WorkspaceMode.ENABLED)
-                .build();
+        // One wrapper per averaging frequency of the schedule, all over the same network, as the Spark job has one
+        // DL4J trainer per frequency.
+        Map<Integer, ParallelWrapper> wrappers = new HashMap<>();
         return new EpochFitter() {
             @Override
-            public void fitEpoch(List<DataSet> minibatches) {
+            public void fitEpoch(int epoch, List<DataSet> minibatches) {
+                ParallelWrapper wrapper = wrappers.computeIfAbsent(settings.averaging().at(epoch),
+                        frequency -> wrapper(network, settings.workers(), frequency));
                 // One fit call per epoch: the wrapper copies the network to its workers at the start
                 // and stops them at the end, so each epoch starts from the averaged parameters.
                 wrapper.fit(new ExistingDataSetIterator(minibatches));
@@ -60,9 +58,23 @@ interface EpochFitter extends AutoCloseable {
 
             @Override
             public void close() throws Exception {
-                wrapper.close();
+                for (ParallelWrapper wrapper : wrappers.values()) {
+                    wrapper.close();
+                }
             }
         };
+    }
+
+    private static ParallelWrapper wrapper(MultiLayerNetwork network, int workers, int frequency) {
+        return new ParallelWrapper.Builder<>(network)
+                .workers(workers)
+                .averagingFrequency(frequency)
+                // The minibatches are in memory already and their iterator is not asynchronous, so the
+                // wrapper would skip prefetching anyway; 0 says so instead of a buffer that never fills.
+                .prefetchBuffer(0)
+                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
+                .workspaceMode(WorkspaceMode.ENABLED)
+                .build();
     }
 
     /** A listener whose callbacks run one at a time, whichever worker thread makes them. */

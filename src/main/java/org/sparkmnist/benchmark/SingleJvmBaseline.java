@@ -41,7 +41,7 @@ import org.sparkmnist.model.nativebuild.NativeBuild;
  * minibatches and per-epoch metrics, trained in one JVM with no Spark anywhere, either by plain
  * {@code MultiLayerNetwork.fit} with ND4J's own threading or by DL4J's {@code ParallelWrapper}.
  *
- * <p>Usage: {@code SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS AVERAGING_FREQUENCY]
+ * <p>Usage: {@code SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS]
  * [FILE.conf ...] [key=value ...]}; it trains the first model of {@code models}. The result file holds
  * each epoch's seconds and validation accuracy, and the test accuracy.
  */
@@ -53,7 +53,7 @@ public final class SingleJvmBaseline {
     }
 
     static final String USAGE =
-            "usage: SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS AVERAGING_FREQUENCY] [FILE.conf ...] [key=value ...]";
+            "usage: SingleJvmBaseline --result FILE.json [--parallel-wrapper WORKERS] [FILE.conf ...] [key=value ...]";
 
     public static void main(String[] args) {
         System.exit(JobExit.run(() -> {
@@ -63,17 +63,19 @@ public final class SingleJvmBaseline {
             }
             rest.remove(0);
             Path result = Path.of(rest.remove(0));
-            Optional<ParallelWrapperSettings> wrapper = Optional.empty();
+            Optional<Integer> workers = Optional.empty();
             if (!rest.isEmpty() && rest.get(0).equals("--parallel-wrapper")) {
-                if (rest.size() < 3) {
+                if (rest.size() < 2) {
                     throw new org.sparkmnist.BadInputException(USAGE);
                 }
-                wrapper = Optional.of(new ParallelWrapperSettings(positive(rest.get(1)), positive(rest.get(2))));
-                rest.subList(0, 3).clear();
+                workers = Optional.of(positive(rest.get(1)));
+                rest.subList(0, 2).clear();
             }
             JobSettings settings = SettingsLoader.load(rest);
             QuietLogging.apply(settings.spark().logLevel());
             NativeBuild.prepareThisJvm();
+            // ParallelWrapper averages on the job's own schedule, from the same config.
+            Optional<ParallelWrapperSettings> wrapper = workers.map(w -> new ParallelWrapperSettings(w, settings.train().averaging()));
             Files.writeString(result, run(settings, wrapper), StandardCharsets.UTF_8);
         }));
     }
@@ -118,7 +120,7 @@ public final class SingleJvmBaseline {
                 long start = System.nanoTime();
                 Collections.shuffle(train, order);
                 trainTally.reset();
-                fitter.fitEpoch(train);
+                fitter.fitEpoch(epoch, train);
                 // fit(DataSet) leaves the epoch count alone; learning-rate schedules step on it, as in the Spark job.
                 network.incrementEpochCount();
                 Tally validated = Tally.EMPTY;

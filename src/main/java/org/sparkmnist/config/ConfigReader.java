@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigValueType;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -90,6 +91,21 @@ final class ConfigReader {
         } catch (ConfigException.WrongType e) {
             throw wrongType(key, "a list of whole numbers such as [500, 500]");
         }
+    }
+
+    /** A whole number > 0, or a non-empty list of them (read as a one-element list when a single number). */
+    List<Integer> positiveIntOrList(String key, String example) {
+        String expected = "a whole number > 0 or a list of them such as " + example;
+        List<Integer> values;
+        try {
+            values = config.getValue(key).valueType() == ConfigValueType.LIST
+                    ? config.getIntList(key) : List.of(config.getInt(key));
+        } catch (ConfigException.WrongType e) {
+            throw wrongType(key, expected);
+        }
+        check(!values.isEmpty(), key, "must be " + expected + ", got an empty list");
+        values.forEach(value -> check(value > 0, key, "must be " + expected + ", got " + value));
+        return values;
     }
 
     List<String> strings(String key) {

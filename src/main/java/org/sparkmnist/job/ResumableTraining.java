@@ -111,8 +111,8 @@ final class ResumableTraining {
         if (checkpoint.isPresent()) {
             LOG.info("{}: resumed from epoch {}/{}; training epochs {}..{}", name, earlier.size(), epochs, earlier.size() + 1, epochs);
         }
-        LOG.info("{}: training {} epochs on {} workers, batch {} per worker, averaging every {} batches", name,
-                epochs - earlier.size(), trainer.workers(), settings.train().batchSize(), settings.train().averagingFrequency());
+        LOG.info("{}: training {} epochs on {} workers, batch {} per worker, averaging {}", name,
+                epochs - earlier.size(), trainer.workers(), settings.train().batchSize(), settings.train().averaging().describe());
         SortedMap<String, String> identity = identity(name);
         List<EpochMetrics> history = new ArrayList<>(earlier);
         return trainer.train(name, network, staged, earlier, (metrics, net) -> {

@@ -1,7 +1,9 @@
 package org.sparkmnist.training;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -45,34 +47,25 @@ public final class DistributedTrainer {
     public TrainingRun train(String model, MultiLayerNetwork network, StagedSplit data, List<EpochMetrics> earlier,
                              EpochListener listener) throws Exception {
         int workers = workers();
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
-                .batchSizePerWorker(settings.batchSize())
-                .averagingFrequency(settings.averagingFrequency())
-                // The builder's field defaults to false despite its Javadoc; without it Adam and RMSprop
-                // restart from zero state at every averaging round and training stalls.
-                .saveUpdater(true)
-                .workerPrefetchNumBatches(settings.prefetch())
-                .rngSeed(settings.seed())
-                // The staged minibatch paths are already spread evenly over `workers` partitions, and DL4J's
-                // split keeps each round balanced to within one minibatch. Its default would rebalance
-                // every averaging round with a count job and a shuffle (docs/BENCHMARKS.md).
-                .repartionData(Repartition.Never)
-                .build();
-        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, network, master);
         TallyAccumulator trainTally = new TallyAccumulator();
         spark.sc().register(trainTally, model + " training metrics");
-        sparkNet.setListeners(List.of(new RunningTrainingMetrics(trainTally)));
+        // One DL4J trainer per averaging frequency of the schedule, all around the same network: parameters and
+        // updater state live in the network, so a later epoch's trainer goes on from where the earlier one stopped.
+        Map<Integer, SparkDl4jMultiLayer> trainers = new HashMap<>();
         JavaRDD<String> train = paths(data.train(), workers);
         JavaRDD<String> validation = paths(data.validation(), workers);
 
-        // Averaging rounds per epoch, as DL4J splits the paths among the workers.
-        int rounds = (int) Math.ceil((double) data.train().size() / ((long) workers * settings.averagingFrequency()));
         List<EpochMetrics> history = new ArrayList<>(earlier);
         double seconds = earlier.stream().mapToDouble(EpochMetrics::seconds).sum();
         try {
             for (int epoch = earlier.size() + 1; epoch <= settings.epochs(); epoch++) {
                 long start = System.nanoTime();
+                int frequency = settings.averaging().at(epoch);
+                SparkDl4jMultiLayer sparkNet = trainers.computeIfAbsent(frequency,
+                        f -> trainer(network, workers, f, trainers.size(), new RunningTrainingMetrics(trainTally)));
                 if (progress != null) {
+                    // Averaging rounds this epoch, as DL4J splits the paths among the workers.
+                    int rounds = (int) Math.ceil((double) data.train().size() / ((long) workers * frequency));
                     progress.startEpoch(model + " epoch " + epoch + "/" + settings.epochs(), rounds,
                             (long) data.train().size() * settings.batchSize());
                 }
@@ -81,7 +74,7 @@ public final class DistributedTrainer {
                 sparkNet.fitPaths(train, LOADER);
                 spark.clearJobGroup();
                 Tally trained = trainTally.value();
-                Tally validated = scorer.score(sparkNet.getNetwork(), validation);
+                Tally validated = scorer.score(network, validation);
                 double epochSeconds = (System.nanoTime() - start) / 1e9;
                 EpochMetrics metrics = new EpochMetrics(epoch, epochSeconds, trained.loss(), trained.accuracy(),
                         validated.loss(), validated.accuracy());
@@ -91,13 +84,38 @@ public final class DistributedTrainer {
                 }
                 history.add(metrics);
                 LOG.info(EpochLog.line(model, metrics, settings.epochs(), seconds));
-                listener.epochDone(metrics, sparkNet.getNetwork());
+                listener.epochDone(metrics, network);
             }
         } finally {
             train.unpersist(false);
             validation.unpersist(false);
         }
-        return new TrainingRun(sparkNet.getNetwork(), history);
+        return new TrainingRun(network, history);
+    }
+
+    /**
+     * DL4J's parameter averaging over {@code workers}, every {@code frequency} minibatches. The {@code ordinal}-th
+     * trainer of a run draws its splits from its own seed, and the first from train.seed itself, so a constant
+     * schedule trains exactly as a single trainer did.
+     */
+    private SparkDl4jMultiLayer trainer(MultiLayerNetwork network, int workers, int frequency, int ordinal,
+                                        RunningTrainingMetrics metrics) {
+        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSize())
+                .batchSizePerWorker(settings.batchSize())
+                .averagingFrequency(frequency)
+                // The builder's field defaults to false despite its Javadoc; without it Adam and RMSprop
+                // restart from zero state at every averaging round and training stalls.
+                .saveUpdater(true)
+                .workerPrefetchNumBatches(settings.prefetch())
+                .rngSeed(settings.seed() + ordinal)
+                // The staged minibatch paths are already spread evenly over `workers` partitions, and DL4J's
+                // split keeps each round balanced to within one minibatch. Its default would rebalance
+                // every averaging round with a count job and a shuffle (docs/BENCHMARKS.md).
+                .repartionData(Repartition.Never)
+                .build();
+        SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(spark, network, master);
+        sparkNet.setListeners(List.of(metrics));
+        return sparkNet;
     }
 
     private JavaRDD<String> paths(List<String> files, int partitions) {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.sparkmnist.config.AveragingSchedule;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.NetworkFactory;
@@ -31,7 +32,7 @@ class EpochFitterTest {
 
     @Test
     void parallelWrapperTrainsTheGivenNetworkOnEveryMinibatchAcrossItsWorkers() throws Exception {
-        assertTrainsOnEveryMinibatch(network -> EpochFitter.parallelWrapper(network, new ParallelWrapperSettings(2, 2)));
+        assertTrainsOnEveryMinibatch(network -> EpochFitter.parallelWrapper(network, new ParallelWrapperSettings(2, AveragingSchedule.every(2))));
     }
 
     private static void assertTrainsOnEveryMinibatch(java.util.function.Function<MultiLayerNetwork, EpochFitter> fitterFor)
@@ -46,7 +47,7 @@ class EpochFitterTest {
 
         try (EpochFitter fitter = fitterFor.apply(network)) {
             for (int epoch = 0; epoch < 2; epoch++) {
-                fitter.fitEpoch(minibatches);
+                fitter.fitEpoch(epoch + 1, minibatches);
             }
         }
         // Every example of both epochs was tallied once, however many threads reported them.

@@ -166,7 +166,7 @@ class BadInputMatrixTest {
                         "models=[mlp]", "model.mlp.hidden-layers=[40000,4000]")),
                         List.of("model mlp needs at least", "on each executor (1 worker)", "spark.executor.memory (1g, Spark's default)")),
                 new Case("averaging frequency below 1", s -> s.args.add("train.averaging-frequency=0"),
-                        List.of("train.averaging-frequency must be > 0")),
+                        List.of("train.averaging-frequency must be a whole number > 0")),
                 new Case("unknown model", s -> s.args.add("models=[cnn]"), List.of("models", "\"cnn\"", "mlp, softmax")),
                 new Case("unreadable config file", s -> {
                     Path conf = s.data.resolveSibling("broken.conf");

@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.config.TrainSettings;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MinibatchFormat;
 import org.sparkmnist.model.NetworkFactory;
@@ -155,5 +160,50 @@ class DistributedTrainerTest {
         assertEquals(List.of(2, 3), offers.stream().map(o -> o.metrics().epoch()).toList());
         assertEquals(first, run.history().get(0));
         assertEquals(3, run.history().size());
+    }
+
+    @Test
+    void aScheduleAveragesEachEpochAsOftenAsItsEntrySays() throws Exception {
+        // 8 training minibatches on 2 workers: every minibatch is 4 rounds an epoch, every 4 is one.
+        TrainSettings scheduled = SettingsLoader.load(List.of("models=[mlp]", "model.mlp.hidden-layers=[8]",
+                "train.epochs=3", "train.batch-size=" + BATCH, "train.workers=2", "train.averaging-frequency=[1, 4]",
+                "train.prefetch=0")).train();
+        RoundsPerEpoch rounds = new RoundsPerEpoch();
+        spark.sc().addSparkListener(rounds);
+        try {
+            List<Offered> offers = new ArrayList<>();
+            new DistributedTrainer(spark, scheduled).train("scheduled", freshNetwork(), staged, List.of(), recordingInto(offers));
+
+            assertEquals(3, offers.size());
+            Map<String, Integer> expected = Map.of("scheduled epoch 1", 4, "scheduled epoch 2", 1, "scheduled epoch 3", 1);
+            // Spark reports jobs to listeners asynchronously; the last ones may still be on their way.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!rounds.counts().equals(expected) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(expected, rounds.counts());
+        } finally {
+            spark.sc().removeSparkListener(rounds);
+        }
+    }
+
+    /** Counts DL4J's averaging rounds (its treeAggregate jobs) by the epoch the trainer named in the job's description. */
+    private static final class RoundsPerEpoch extends SparkListener {
+
+        private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart job) {
+            String epoch = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
+            boolean averaging = scala.collection.JavaConverters.seqAsJavaList(job.stageInfos()).stream()
+                    .anyMatch(stage -> stage.name().startsWith("treeAggregate at ParameterAveragingTrainingMaster"));
+            if (epoch != null && averaging) {
+                counts.merge(epoch, 1, Integer::sum);
+            }
+        }
+
+        Map<String, Integer> counts() {
+            return Map.copyOf(counts);
+        }
     }
 }
