@@ -42,6 +42,11 @@ MAIN_CLASS = "org.sparkmnist.job.MnistTrainingJob"
 SCORING_CLASS = "org.sparkmnist.scoring.MnistScoringJob"
 VARIABLE = "spark_mnist"
 SCHEDULE = "@daily"
+# The JDK's Vector API, an incubator module: the optimizer's updates run as SIMD with it and as a scalar
+# loop without. The job adds it to its executors' options itself; the driver's JVM (which trains in local
+# mode) is started by spark-submit before the job runs, so it has to be asked for here.
+VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector"
+DRIVER_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 
 DEFAULTS: dict[str, Any] = {
     # Airflow connection of type Spark: host = master URL (yarn, k8s://https://..., spark://..., local[2]).
@@ -95,6 +100,15 @@ def site_settings(raw: Any) -> dict[str, Any]:
     if settings["score_labels"] and not settings["score_input"]:
         raise ValueError(f"{VARIABLE} Variable: score_labels is set but score_input is empty; set both, or neither")
     return settings
+
+
+def spark_conf(settings: dict[str, Any]) -> dict[str, Any]:
+    """The Variable's Spark conf, with the Vector API module added to the driver's own JVM options."""
+    conf = dict(settings["conf"])
+    options = str(conf.get(DRIVER_JAVA_OPTIONS, "")).strip()
+    if VECTOR_MODULE_OPTION not in options.split():
+        conf[DRIVER_JAVA_OPTIONS] = f"{options} {VECTOR_MODULE_OPTION}".strip()
+    return conf
 
 
 def run_ids(logical_date: datetime) -> tuple[str, str]:
@@ -164,7 +178,7 @@ class SparkMnistSubmitOperator(SparkSubmitOperator):
         run_id, self.application_args, confs = self.job_run(settings, logical_date, context["params"])
         self.application = settings["jar"]
         self.files = ",".join(confs) or None
-        self.conf = dict(settings["conf"])
+        self.conf = spark_conf(settings)
         self.name = f"spark-mnist-{run_id}"
         self._conn_id = settings["conn_id"]
         self._deploy_mode = settings["deploy_mode"]

@@ -41,6 +41,8 @@ import org.sparkmnist.testing.Scripts;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AirflowIT {
 
+    /** The optimizer's log line when its updates run on the JDK's Vector API (UpdateKernels). */
+    private static final Pattern SIMD_UPDATES = Pattern.compile("optimizer updates: one \\d+-lane SIMD");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path WORK = Scripts.REPO.resolve("target/it-airflow");
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
@@ -183,6 +185,16 @@ class AirflowIT {
         // Two epochs on 20,000 examples (the whole training set for one epoch gives about 0.90).
         assertTrue(accuracy >= 0.85, "softmax test accuracy " + accuracy);
         assertEquals("local[2]", summary.at("/environment/spark_master").asText());
+    }
+
+    @Test
+    void theDriverThatTrainsInLocalModeRunsTheOptimizerAsSimd() {
+        // spark-submit starts the driver's JVM from the DAG's spark.driver.extraJavaOptions; without the Vector API
+        // module there, local mode's Adam would fall back to the scalar loop.
+        String log = first.log("train");
+        List<String> lines = log.lines().filter(line -> line.contains("optimizer updates:")).toList();
+        assertFalse(lines.isEmpty(), "the train task's log says nothing of the optimizer's updates:\n" + tail(log, 40));
+        assertTrue(lines.stream().allMatch(line -> SIMD_UPDATES.matcher(line).find()), "optimizer updates: " + lines);
     }
 
     @Test
