@@ -108,7 +108,7 @@ public final class MnistTrainingJob {
 
                 ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classes());
                 reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
-                        SummaryJson.TUTORIAL_ACCURACY.get(spec.name())));
+                        SummaryJson.tutorialAccuracy(settings.data(), spec.name())));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));

@@ -112,7 +112,7 @@ public final class HtmlReport {
                     .append(percent(tutorial, 1)).append(" (").append(String.format(Locale.ROOT, "%+.2f", points))
                     .append(" points)</p>\n");
         } else {
-            html.append("<p class=\"note\">not a model of the Keras tutorial: no number to compare with</p>\n");
+            html.append("<p class=\"note\">not a model of the Keras tutorial on MNIST: no number to compare with</p>\n");
         }
         List<EpochMetrics> history = model.history();
         double seconds = model.trainSeconds();

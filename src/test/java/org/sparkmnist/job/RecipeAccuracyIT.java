@@ -46,6 +46,7 @@ class RecipeAccuracyIT {
         assertEquals(epochs, summary.at("/models/mlp/epochs").asInt(), "reference.conf's train.epochs: nothing but data.dir was given");
         assertTrue(accuracy(summary, "softmax") >= 0.920, "softmax test accuracy " + accuracy(summary, "softmax"));
         assertTrue(accuracy(summary, "mlp") >= 0.980, "mlp test accuracy " + accuracy(summary, "mlp"));
+        assertEquals(TUTORIAL_MLP, summary.at("/models/mlp/tutorial_test_accuracy").asDouble(), "read against the tutorial");
     }
 
     @Test

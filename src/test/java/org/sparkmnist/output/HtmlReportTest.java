@@ -75,7 +75,7 @@ class HtmlReportTest {
         assertTrue(html.contains("<h3>&lt;b&gt;wide&lt;/b&gt;</h3>"));
         assertTrue(html.contains("<title>spark-mnist run &lt;run&amp;id&gt;</title>"));
         assertFalse(html.contains("<b>"));
-        assertTrue(html.contains("not a model of the Keras tutorial"));
+        assertTrue(html.contains("not a model of the Keras tutorial on MNIST"));
         assertTrue(html.contains("repeat(1, minmax(0, 1fr))"));
     }
 
