@@ -17,6 +17,6 @@ record ParallelWrapperSettings(int workers, AveragingSchedule averaging) {
     }
 
     String describe() {
-        return workers + " workers, averaging " + averaging.describe().replace("minibatches", "rounds");
+        return workers + " workers, averaging " + averaging.describe("rounds");
     }
 }

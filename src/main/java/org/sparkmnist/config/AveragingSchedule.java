@@ -38,6 +38,11 @@ public record AveragingSchedule(List<Integer> perEpoch) {
 
     /** For logs: "every 20 minibatches", or "every 20 minibatches in epochs 1-3, then every 80". */
     public String describe() {
+        return describe("minibatches");
+    }
+
+    /** {@link #describe()} counting in {@code unit}: ParallelWrapper averages every so many rounds, not minibatches. */
+    public String describe(String unit) {
         List<String> parts = new ArrayList<>();
         int start = 1;
         for (int epoch = 1; epoch <= perEpoch.size(); epoch++) {
@@ -47,10 +52,10 @@ public record AveragingSchedule(List<Integer> perEpoch) {
             }
             int frequency = perEpoch.get(epoch - 1);
             if (epoch == perEpoch.size()) {
-                parts.add(parts.isEmpty() ? "every " + frequency + " minibatches" : "then every " + frequency);
+                parts.add(parts.isEmpty() ? "every " + frequency + " " + unit : "then every " + frequency);
             } else {
                 String epochs = start == epoch ? "epoch " + start : "epochs " + start + "-" + epoch;
-                parts.add("every " + frequency + (parts.isEmpty() ? " minibatches" : "") + " in " + epochs);
+                parts.add("every " + frequency + (parts.isEmpty() ? " " + unit : "") + " in " + epochs);
             }
             start = epoch + 1;
         }

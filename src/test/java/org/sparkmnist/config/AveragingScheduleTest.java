@@ -33,6 +33,7 @@ class AveragingScheduleTest {
                 schedule.at(5), schedule.at(12)));
         assertFalse(schedule.isConstant());
         assertEquals("every 20 minibatches in epochs 1-2, every 40 in epoch 3, then every 80", schedule.describe());
+        assertEquals("every 20 rounds in epochs 1-2, every 40 in epoch 3, then every 80", schedule.describe("rounds"));
         assertTrue(read("[5, 5]").isConstant());
     }
 
