@@ -175,10 +175,7 @@ class AirflowIT {
 
     @Test
     void theTaskSucceedsAndCommitsTheRunUnderItsLogicalDate() throws IOException {
-        assertEquals("success", first.state("train"), "train task; dags test said:\n" + first.cli().tail(40));
-        Path run = output.resolve(RUN_ID);
-        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
-        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        JsonNode summary = summary(committedByTheFirstRun("train", RUN_ID));
         assertEquals(RUN_ID, summary.path("run_id").asText());
         assertEquals(2, summary.at("/models/softmax/epochs").asInt());
         double accuracy = summary.at("/models/softmax/test_accuracy").asDouble();
@@ -199,10 +196,8 @@ class AirflowIT {
 
     @Test
     void theScoreTaskScoresTheTestSetWithTheModelJustTrainedUnderItsOwnRunId() throws IOException {
-        assertEquals("success", first.state("score"), "score task; dags test said:\n" + first.cli().tail(40));
-        Path run = output.resolve(SCORE_ID);
-        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
-        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        Path run = committedByTheFirstRun("score", SCORE_ID);
+        JsonNode summary = summary(run);
         assertEquals("scoring", summary.path("job").asText());
         assertEquals(SCORE_ID, summary.path("run_id").asText());
         assertEquals(output.resolve(RUN_ID).resolve("softmax/model.zip").toUri().getPath(),
@@ -210,9 +205,7 @@ class AirflowIT {
         assertEquals(10_000, summary.path("inputs").asLong());
         assertEquals(0, summary.path("rejects").asLong());
         // The same model on the same test set, in the same normalisation: exactly the training run's test accuracy.
-        JsonNode trained = JSON.readTree(output.resolve(RUN_ID).resolve("summary.json").toFile());
-        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(), summary.path("accuracy").asDouble(), 0.0,
-                "the scoring run's accuracy against the training run's test accuracy");
+        assertScoredAsTrained(run, "the scoring run's accuracy against the training run's test accuracy");
         assertTrue(Files.isDirectory(run.resolve("predictions")) && Files.isRegularFile(run.resolve("predictions/_SUCCESS")),
                 "predictions written by Spark's committer");
     }
@@ -240,15 +233,10 @@ class AirflowIT {
         List<String> rerunFiles = files(run);
         // The same layout (Spark names each write's part files anew), and nothing but what the rerun's manifest lists.
         assertEquals(withoutWriteIds(firstScoreFiles), withoutWriteIds(rerunFiles), "the scoring rerun's files");
-        Set<String> listed = new TreeSet<>();
-        JSON.readTree(run.resolve("_SUCCESS").toFile()).path("files").fieldNames().forEachRemaining(listed::add);
-        listed.add("_SUCCESS");
-        assertEquals(listed, new TreeSet<>(rerunFiles), "the files of the committed scoring run against its manifest");
+        assertEquals(manifest(run), new TreeSet<>(rerunFiles), "the files of the committed scoring run against its manifest");
         assertAllWrittenByTheRerun(run, rerunFiles);
         // Scored again with the retrained model: the rerun's own test accuracy, exactly.
-        JsonNode trained = JSON.readTree(output.resolve(RUN_ID).resolve("summary.json").toFile());
-        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(),
-                JSON.readTree(run.resolve("summary.json").toFile()).path("accuracy").asDouble(), 0.0);
+        assertScoredAsTrained(run, "the rescored run's accuracy against the rerun's test accuracy");
     }
 
     @Test
@@ -264,19 +252,14 @@ class AirflowIT {
         assertEquals("success", rescore.state("score"), "score task run alone:\n" + rescore.cli().tail(40));
         Path scoring = output.resolve(SCORE_ID);
         List<String> files = files(scoring);
-        Set<String> listed = new TreeSet<>();
-        JSON.readTree(scoring.resolve("_SUCCESS").toFile()).path("files").fieldNames().forEachRemaining(listed::add);
-        listed.add("_SUCCESS");
-        assertEquals(listed, new TreeSet<>(files), "the files of the rescored run against its manifest");
+        assertEquals(manifest(scoring), new TreeSet<>(files), "the files of the rescored run against its manifest");
         assertAllWrittenSince(scoring, files, rescoreStart, "the rescoring");
         // The training run it scored with is the one the rerun committed, untouched since.
         Path training = output.resolve(RUN_ID);
         for (String file : files(training)) {
             assertTrue(Files.getLastModifiedTime(training.resolve(file)).toInstant().isBefore(rescoreStart), file + " of the training run was rewritten");
         }
-        JsonNode trained = JSON.readTree(training.resolve("summary.json").toFile());
-        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(),
-                JSON.readTree(scoring.resolve("summary.json").toFile()).path("accuracy").asDouble(), 0.0);
+        assertScoredAsTrained(scoring, "the rescoring's accuracy against the training run's test accuracy");
     }
 
     @Test
@@ -404,6 +387,32 @@ class AirflowIT {
         Scripts.Result result = Scripts.run(command, Map.of(), LOGS.resolve("airflow-" + step + ".log"), Duration.ofMinutes(20));
         assertOk(result);
         return result;
+    }
+
+    /** The run {@code task} of the first DAG run committed as {@code runId}: the task succeeded and the run is whole. */
+    private Path committedByTheFirstRun(String task, String runId) {
+        assertEquals("success", first.state(task), task + " task; dags test said:\n" + first.cli().tail(40));
+        Path run = output.resolve(runId);
+        assertTrue(Files.isRegularFile(run.resolve("_SUCCESS")), run + "/_SUCCESS");
+        return run;
+    }
+
+    private static JsonNode summary(Path run) throws IOException {
+        return JSON.readTree(run.resolve("summary.json").toFile());
+    }
+
+    /** The files a committed run's manifest (its _SUCCESS) lists, and the manifest itself. */
+    private static Set<String> manifest(Path run) throws IOException {
+        Set<String> listed = new TreeSet<>();
+        JSON.readTree(run.resolve("_SUCCESS").toFile()).path("files").fieldNames().forEachRemaining(listed::add);
+        listed.add("_SUCCESS");
+        return listed;
+    }
+
+    /** The scoring run's accuracy is exactly the test accuracy of the training run whose model it scored with. */
+    private void assertScoredAsTrained(Path scoring, String message) throws IOException {
+        JsonNode trained = summary(output.resolve(RUN_ID));
+        assertEquals(trained.at("/models/softmax/test_accuracy").asDouble(), summary(scoring).path("accuracy").asDouble(), 0.0, message);
     }
 
     private static void assertOk(Scripts.Result result) {
