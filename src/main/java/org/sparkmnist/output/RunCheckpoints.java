@@ -19,10 +19,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.sparkmnist.model.ModelZip;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.PlainName;
+import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.training.EpochMetrics;
 
 /**
