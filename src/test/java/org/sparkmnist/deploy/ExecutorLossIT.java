@@ -17,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,7 +42,7 @@ import org.sparkmnist.testing.IsolatedCluster;
  * An executor JVM dies in the middle of an epoch and the run still completes, as well trained as
  * an undisturbed one. On a standalone cluster of two one-core Workers (separate JVMs on 127.0.0.1)
  * the same job is submitted twice with the same seeds: once left alone, once with one executor
- * SIGKILLed while it runs a parameter-averaging task of epoch 2. No code of ours retries anything:
+ * SIGKILLed while it runs a parameter-averaging task of epoch 2 or 3. No code of ours retries anything:
  * Spark reruns the lost task from the same broadcast parameters (the loss costs it one of its
  * spark.task.maxFailures = 4 attempts at most), DL4J averages only the results of tasks that
  * finished, and the Worker starts a replacement executor.
@@ -47,9 +50,10 @@ import org.sparkmnist.testing.IsolatedCluster;
  * <p>Two undisturbed cluster runs already differ in the fourth decimal of test accuracy (measured
  * 0.9049, 0.9050, 0.9051), so the disturbed run is held to 0.5 points of the undisturbed one, not
  * to equality. The MLP averaging once per epoch makes each training task run for seconds (each
- * worker fits its half of the epoch in one task), so the kill reliably lands inside one: with the
- * default's 20-minibatch rounds a softmax task ends within a fraction of a second and the signal
- * could find the executor between tasks.
+ * worker fits its half of the epoch in one task), and the kill picks a task launched under half a
+ * second ago, so it lands inside one: with the default's 20-minibatch rounds a softmax task ends
+ * within a fraction of a second, and the UI's store reports a task as running for some milliseconds
+ * after it ended, so the signal could find the executor between tasks.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExecutorLossIT {
@@ -66,6 +70,14 @@ class ExecutorLossIT {
     private static final Pattern UI_URL = Pattern.compile("Spark UI at (http://\\S+)");
     /** DL4J's averaging round: the stage whose tasks fit the network on the executors and return parameters. */
     private static final String TRAINING_STAGE = "treeAggregate at ParameterAveragingTrainingMaster";
+    /**
+     * A training task fits a worker's half of the epoch (195 minibatches), at least a second on one
+     * core; killed within its first half second, it is certainly still running.
+     */
+    private static final Duration KILL_WINDOW = Duration.ofMillis(500);
+    /** Spark's REST API writes times as 2026-12-01T05:24:53.177GMT. */
+    private static final DateTimeFormatter LAUNCH_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'GMT'")
+            .withZone(ZoneOffset.UTC);
 
     private IsolatedCluster cluster;
     private Run undisturbed;
@@ -130,7 +142,7 @@ class ExecutorLossIT {
             Scripts.Result result;
             try {
                 if (killAnExecutor) {
-                    kill = killAnExecutorDuringEpochTwo(process, log);
+                    kill = killAnExecutorMidTraining(process, log);
                 }
             } finally {
                 // Also after a failed kill: no driver may outlive the test.
@@ -144,12 +156,14 @@ class ExecutorLossIT {
 
     /**
      * Waits for the driver's "epoch 1/3" line, then, through the driver's REST API, for an executor
-     * running a task of DL4J's training stage, and SIGKILLs that executor's JVM as an OOM killer or
-     * a failing machine would: no shutdown hook, no goodbye to the driver.
+     * that has just started a task of DL4J's training stage, and SIGKILLs that executor's JVM as an
+     * OOM killer or a failing machine would: no shutdown hook, no goodbye to the driver. That is in
+     * epoch 2, or 3 should the REST API answer slowly.
      */
-    private Kill killAnExecutorDuringEpochTwo(Process submit, Path log) throws IOException {
+    private Kill killAnExecutorMidTraining(Process submit, Path log) throws IOException {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String driverLog = waitForLine(submit, log, MODEL + " epoch 1/" + EPOCHS, deadline);
+        // The executors have staged the minibatches by the time the driver says it is training.
+        String driverLog = waitForLine(submit, log, MODEL + ": training", deadline);
         Matcher ui = UI_URL.matcher(driverLog);
         assertTrue(ui.find(), "the driver logs its UI address; log: " + log);
         String api = ui.group(1) + "/api/v1/applications";
@@ -166,29 +180,42 @@ class ExecutorLossIT {
         }
         assertEquals(2, jvms.size(), "executors of " + appId + ": " + jvms.keySet());
 
+        // The REST API's first answers take seconds: it is polled through epoch 1 so that it answers
+        // within milliseconds once epoch 2 begins, and the kill is armed only then.
+        boolean armed = false;
         while (System.nanoTime() < deadline) {
-            if (!submit.isAlive() || Files.readString(log).contains(MODEL + " epoch 2/" + EPOCHS)) {
-                fail("epoch 2 ended before an executor was seen running a training task; log: " + log);
+            String content = Files.readString(log);
+            if (!submit.isAlive() || content.contains(MODEL + " epoch " + EPOCHS + "/" + EPOCHS)) {
+                fail("training ended before an executor was seen starting a training task; log: " + log);
             }
-            String stage = null;
+            armed = armed || content.contains(MODEL + " epoch 1/" + EPOCHS);
             for (JsonNode active : get(api + "/" + appId + "/stages?status=active")) {
-                if (active.path("name").asText().startsWith(TRAINING_STAGE)) {
-                    stage = active.path("name").asText();
+                if (!active.path("name").asText().startsWith(TRAINING_STAGE)) {
+                    continue;
                 }
-            }
-            if (stage != null) {
-                for (JsonNode executor : get(api + "/" + appId + "/executors")) {
-                    ProcessHandle jvm = jvms.get(executor.path("id").asText());
-                    if (jvm != null && executor.path("activeTasks").asInt() > 0) {
+                String tasks = api + "/" + appId + "/stages/" + active.path("stageId").asInt() + "/" + active.path("attemptId").asInt()
+                        + "/taskList?status=running";
+                for (JsonNode task : get(tasks)) {
+                    ProcessHandle jvm = jvms.get(task.path("executorId").asText());
+                    // The UI's store learns of a task's end some milliseconds late: a task reported running
+                    // may have ended. One launched under KILL_WINDOW ago is surely still fitting its epoch.
+                    if (armed && jvm != null && task.path("status").asText().equals("RUNNING")
+                            && ageMillis(task) < KILL_WINDOW.toMillis()) {
                         // destroyForcibly is SIGKILL on Linux, as kill -9.
-                        assertTrue(jvm.destroyForcibly(), "SIGKILL to executor " + executor.path("id").asText());
-                        return new Kill(appId, executor.path("id").asText(), jvm.pid(), stage);
+                        assertTrue(jvm.destroyForcibly(), "SIGKILL to executor " + task.path("executorId").asText());
+                        return new Kill(appId, task.path("executorId").asText(), jvm.pid(), active.path("name").asText());
                     }
                 }
             }
             sleep(20);
         }
-        throw new AssertionError("no executor was seen running a training task of epoch 2 within 5 minutes; log: " + log);
+        throw new AssertionError("no executor was seen starting a training task within 5 minutes; log: " + log);
+    }
+
+    /** How long ago a task of the REST API's task list was launched (same host, same clock). */
+    private static long ageMillis(JsonNode task) {
+        Instant launched = LAUNCH_TIME.parse(task.path("launchTime").asText(), Instant::from);
+        return Duration.between(launched, Instant.now()).toMillis();
     }
 
     private static String waitForLine(Process submit, Path log, String text, long deadline) throws IOException {
