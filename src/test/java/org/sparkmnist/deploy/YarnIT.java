@@ -137,6 +137,14 @@ class YarnIT {
         // No container JVM may outlive the NodeManager that started it.
         ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark"))
                 .forEach(Scripts::killTree);
+        // The NodeManager's local directories hold what it localized (Spark's jars unpacked, the job's
+        // jar): 800 MB. Its log directories, the containers' logs, stay for a look after the build.
+        if (Files.isDirectory(YARN_DIR)) {
+            // YARN_DIR/yarn-<random>/it-yarn-cluster-localDir-nm-0_0
+            try (Stream<Path> dirs = Files.walk(YARN_DIR, 2)) {
+                dirs.filter(d -> d.getFileName().toString().contains("-localDir-")).toList().forEach(IsolatedCluster::deleteRecursively);
+            }
+        }
     }
 
     /**
@@ -243,6 +251,9 @@ class YarnIT {
         try {
             appId = awaitApplication("yarn-it-" + runId, process);
             if (killTheAm) {
+                assertNotNull(appId, () -> "the ResourceManager never saw the application: spark-submit.sh "
+                        + (process.isAlive() ? "still running after 5 minutes" : "exited with " + process.exitValue()) + "; "
+                        + Scripts.freeSpace() + "; " + log + " ends:\n" + Scripts.tail(log, 25));
                 amKill = killTheApplicationMasterMidTraining(appId, runId);
             }
         } finally {
@@ -272,7 +283,6 @@ class YarnIT {
      * in the middle of the second epoch.
      */
     private AmKill killTheApplicationMasterMidTraining(ApplicationId appId, String runId) throws Exception {
-        assertNotNull(appId, "the application was never seen by the ResourceManager");
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         String amContainer = null;
         while (System.nanoTime() < deadline) {

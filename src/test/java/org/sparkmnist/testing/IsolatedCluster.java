@@ -81,8 +81,28 @@ public final class IsolatedCluster {
             leftovers.add(process.pid() + " " + process.info().commandLine().orElse("?"));
             Scripts.killTree(process);
         });
+        deleteExecutorJarCopies();
         assertEquals(0, stop.exitCode(), "standalone-cluster.sh stop failed:\n" + stop.tail(20));
         assertEquals(List.of(), leftovers, "processes left running after standalone-cluster.sh stop");
+    }
+
+    /**
+     * A Worker gives each executor its own copy of the application's jar (236 MB for the cluster
+     * jar): the build's three clusters would leave 2.6 GB of them behind. The executors' logs stay
+     * for a look after the build.
+     */
+    private void deleteExecutorJarCopies() {
+        if (!Files.isDirectory(workDir())) {
+            return;
+        }
+        // work/worker-i/<app id>/<executor id>/<jar>
+        try (Stream<Path> files = Files.walk(workDir(), 4)) {
+            for (Path jar : files.filter(p -> p.getNameCount() == workDir().getNameCount() + 4 && p.toString().endsWith(".jar")).toList()) {
+                Files.delete(jar);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String masterUrl() {

@@ -60,7 +60,9 @@ public final class Scripts {
             if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 killTree(process.toHandle());
                 process.waitFor(30, TimeUnit.SECONDS);
-                throw new AssertionError(command + " did not finish within " + timeout + "; output in " + log);
+                // CI shows only the console: the log's last lines and the disk's free space say why it hung.
+                throw new AssertionError(command + " did not finish within " + timeout + "; " + freeSpace() + "; output in " + log
+                        + ", ending:\n" + tail(log, 25));
             }
             return new Result(process.exitValue(), Files.readString(log));
         } catch (IOException e) {
@@ -68,6 +70,29 @@ public final class Scripts {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while running " + command, e);
+        }
+    }
+
+    /** The last {@code lines} lines of a script's log, for failure messages. */
+    public static String tail(Path log, int lines) {
+        try {
+            return new Result(-1, Files.readString(log)).tail(lines);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /**
+     * The free space of the filesystem target/ is on, as a phrase for failure messages: a full disk
+     * makes clusters hang rather than fail (executors that cannot be launched, a NodeManager whose
+     * disks turn bad), and the integration tests write several gigabytes there.
+     */
+    public static String freeSpace() {
+        try {
+            long free = Files.getFileStore(REPO).getUsableSpace();
+            return String.format("%.1f GB free on the disk of %s", free / 1e9, REPO);
+        } catch (IOException e) {
+            return "free disk space unknown (" + e.getMessage() + ")";
         }
     }
 
