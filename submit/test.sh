@@ -43,7 +43,10 @@ submit/python-env.sh spark >/dev/null
 submit/python-env.sh airflow >/dev/null
 mvn -B verify "$@"
 
-# The results notebook, executed headlessly against the short real run MnistTrainingJobIT leaves.
-if [ -d target/it-runs/it ]; then
-  notebooks/check_notebook.sh target/it-runs/it
-fi
+# The results notebook, executed headlessly against the short real run MnistTrainingJobIT leaves,
+# and against FashionMnistIT's, where it must not compare with the MNIST tutorial.
+for run in target/it-runs/it target/it-fashion/fashion; do
+  if [ -d "$run" ]; then
+    notebooks/check_notebook.sh "$run"
+  fi
+done
