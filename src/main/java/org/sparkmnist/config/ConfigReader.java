@@ -108,11 +108,12 @@ final class ConfigReader {
         return values;
     }
 
-    List<String> strings(String key) {
+    /** A list of strings; {@code example} shows one in the error message, e.g. {@code [softmax, mlp]}. */
+    List<String> strings(String key, String example) {
         try {
             return config.getStringList(key);
         } catch (ConfigException.WrongType e) {
-            throw wrongType(key, "a list of names such as [softmax, mlp]");
+            throw wrongType(key, "a list of names such as " + example);
         }
     }
 

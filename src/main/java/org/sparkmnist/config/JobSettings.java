@@ -32,7 +32,7 @@ public record JobSettings(
      * Keys that may change between a checkpoint and its resumption: where the data lives and what the
      * reports call it, and how many workers run, which follows the cluster a rerun happens to get.
      */
-    private static final Set<String> FREE_ON_RESUME = Set.of("data.dir", "data.name", "train.workers", "train.prefetch");
+    private static final Set<String> FREE_ON_RESUME = Set.of("data.dir", "data.name", "data.class-names", "train.workers", "train.prefetch");
 
     /**
      * What a checkpoint of {@code model} must agree with to be resumed: the data's shape and

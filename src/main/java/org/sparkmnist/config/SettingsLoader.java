@@ -153,7 +153,7 @@ public final class SettingsLoader {
         ConfigReader root = new ConfigReader(merged);
         DataSettings data = DataSettings.from(root.at("data"));
         List<ModelSpec> models = new ArrayList<>();
-        List<String> names = root.strings("models");
+        List<String> names = root.strings("models", "[softmax, mlp]");
         root.check(!names.isEmpty(), "models", "must name at least one model");
         for (String name : names) {
             // Before anything looks the name up: it becomes a directory of the run and of its checkpoints.

@@ -106,13 +106,13 @@ public final class MnistTrainingJob {
                 LOG.info("{}: test loss {} - test accuracy {}", spec.name(), String.format("%.4f", result.loss()),
                         String.format("%.4f", result.accuracy()));
 
-                ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classes());
+                ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classNames());
                 reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
                         SummaryJson.tutorialAccuracy(settings.data(), spec.name())));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
-            run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.effectiveJson()));
+            run.writeText("report.html", HtmlReport.render(settings.runId(), reports, settings.data().classNames(), settings.effectiveJson()));
         }
     }
 }

@@ -40,14 +40,26 @@ public final class CsvTables {
         return csv.toString();
     }
 
-    public static String classes(Evaluation evaluation, int classes) {
-        StringBuilder csv = new StringBuilder("class,precision,recall,f1,support\n");
-        for (int c = 0; c < classes; c++) {
+    /**
+     * One row per class, by label; {@code name} comes last so that the columns before it keep the
+     * places they had before it existed.
+     */
+    public static String classes(Evaluation evaluation, List<String> classNames) {
+        StringBuilder csv = new StringBuilder("class,precision,recall,f1,support,name\n");
+        for (int c = 0; c < classNames.size(); c++) {
             int support = evaluation.getConfusion().getActualTotal(c);
-            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%d%n",
-                    c, evaluation.precision(c), evaluation.recall(c), evaluation.f1(c), support));
+            csv.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%d,%s%n",
+                    c, evaluation.precision(c), evaluation.recall(c), evaluation.f1(c), support, field(classNames.get(c))));
         }
         return csv.toString();
+    }
+
+    /** A CSV field as RFC 4180 has it: quoted, with its quotes doubled, when it holds a comma, quote or line break. */
+    static String field(String text) {
+        if (text.chars().noneMatch(ch -> ch == ',' || ch == '"' || ch == '\n' || ch == '\r')) {
+            return text;
+        }
+        return '"' + text.replace("\"", "\"\"") + '"';
     }
 
     /** One row per misclassified test digit, in the order of misclassified-images-idx3-ubyte. */

@@ -48,9 +48,11 @@ public final class HtmlReport {
     /**
      * The page for one run.
      *
+     * @param classNames          what each label stands for (data.class-names), for the confusion matrices
      * @param effectiveConfigJson the merged config the run used, shown verbatim
      */
-    public static String render(String runId, List<ModelReport> models, String effectiveConfigJson) throws IOException {
+    public static String render(String runId, List<ModelReport> models, List<String> classNames, String effectiveConfigJson)
+            throws IOException {
         StringBuilder html = new StringBuilder(64 * 1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n")
@@ -60,7 +62,7 @@ public final class HtmlReport {
                 .append("<p class=\"subtitle\">The Keras MNIST tutorial's models, trained on Spark with DL4J parameter averaging.</p>\n");
         section(html, "Test set", models, HtmlReport::scoreCard);
         section(html, "Accuracy and loss per epoch", models, HtmlReport::curves);
-        section(html, "Confusion matrices of the test set", models, HtmlReport::confusion);
+        section(html, "Confusion matrices of the test set", models, (page, model) -> confusion(page, model, classNames));
         section(html, "Epochs", models, HtmlReport::epochs);
         html.append("<h2>Effective config</h2>\n<pre>").append(escape(effectiveConfigJson)).append("</pre>\n");
         html.append("</body>\n</html>\n");
@@ -144,7 +146,7 @@ public final class HtmlReport {
      * Rows are true labels, columns predictions. Correct cells are shaded blue by their share of the row
      * (the class's recall), errors red relative to the largest error, so that the few big mistakes stand out.
      */
-    private static void confusion(StringBuilder html, ModelReport model) {
+    private static void confusion(StringBuilder html, ModelReport model, List<String> classNames) {
         ConfusionMatrix<Integer> matrix = model.test().evaluation().getConfusion();
         if (matrix == null) {
             html.append("<p class=\"note\">no test predictions</p>\n");
@@ -160,11 +162,11 @@ public final class HtmlReport {
             }
         }
         html.append("<table class=\"confusion\">\n<tr><th>true \\ predicted</th>");
-        classes.forEach(c -> html.append("<th>").append(c).append("</th>"));
+        classes.forEach(c -> html.append("<th>").append(escape(name(classNames, c))).append("</th>"));
         html.append("</tr>\n");
         for (int actual : classes) {
             int rowTotal = Math.max(1, matrix.getActualTotal(actual));
-            html.append("<tr><th>").append(actual).append("</th>");
+            html.append("<tr><th>").append(escape(name(classNames, actual))).append("</th>");
             for (int predicted : classes) {
                 int count = matrix.getCount(actual, predicted);
                 double shade = actual == predicted ? (double) count / rowTotal : (double) count / maxError;
@@ -173,8 +175,13 @@ public final class HtmlReport {
             }
             html.append("</tr>\n");
         }
-        html.append("</table>\n<p class=\"note\">rows: true digit; columns: predicted digit; ")
+        html.append("</table>\n<p class=\"note\">rows: true class; columns: predicted class; ")
                 .append("blue: correct, by share of the row; red: errors, by count</p>\n");
+    }
+
+    /** A label's name; the label itself for one the names do not cover (a matrix wider than data.classes). */
+    private static String name(List<String> classNames, int label) {
+        return label >= 0 && label < classNames.size() ? classNames.get(label) : Integer.toString(label);
     }
 
     private static String cellStyle(boolean correct, int count, double shade) {

@@ -1,6 +1,7 @@
 package org.sparkmnist.output;
 
 import java.io.IOException;
+import java.util.List;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxWriter;
@@ -16,13 +17,14 @@ public final class ModelOutputs {
     }
 
     public static void write(RunAttempt run, String model, TrainingRun training, TestResult test, IdxImages testImages,
-                             int classes) throws IOException {
+                             List<String> classNames) throws IOException {
+        int classes = classNames.size();
         String dir = model + "/";
         // With the updater state, so that training can be continued from the saved model.
         run.write(dir + MODEL_FILE, out -> ModelSerializer.writeModel(training.network(), out, true));
         run.writeText(dir + "metrics.csv", CsvTables.metrics(training.history()));
         run.writeText(dir + "confusion.csv", CsvTables.confusion(test.evaluation(), classes));
-        run.writeText(dir + "classes.csv", CsvTables.classes(test.evaluation(), classes));
+        run.writeText(dir + "classes.csv", CsvTables.classes(test.evaluation(), classNames));
         run.writeText(dir + "misclassified.csv", CsvTables.misclassified(test.misclassified(), classes));
         int[] wrong = test.misclassified().stream().mapToInt(TestResult.Misclassified::testIndex).toArray();
         run.write(dir + "misclassified-images-idx3-ubyte", out -> IdxWriter.images(out, testImages.select(wrong)));

@@ -93,7 +93,7 @@ public final class MnistScoringJob {
                 LOG.info("accuracy {} ({} of {} labelled predictions)", String.format(Locale.ROOT, "%.4f", m.accuracy()), m.correct(),
                         m.labelled());
                 run.writeText("confusion.csv", CsvTables.confusion(m.evaluation(), model.classes()));
-                run.writeText("classes.csv", CsvTables.classes(m.evaluation(), model.classes()));
+                run.writeText("classes.csv", CsvTables.classes(m.evaluation(), model.classNames()));
             }
             run.writeText(ScoringJson.FILE, ScoringJson.render(settings.runId(), model, input, settings.format().configName(),
                     counts, metrics, seconds, RunEnvironment.describe(JavaSparkContext.fromSparkContext(spark.sparkContext())), settings.effectiveJson()));

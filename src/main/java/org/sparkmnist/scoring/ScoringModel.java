@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
 import org.sparkmnist.output.ModelOutputs;
 
@@ -25,11 +26,21 @@ import org.sparkmnist.output.ModelOutputs;
  * @param source    where the model was read from, for messages and the scoring run's record
  * @param normalize whether the model sees pixels scaled to 0..1 (its run's data.normalize)
  * @param inputs    the number of pixels the network takes
- * @param classes   the number of classes it predicts
+ * @param classNames what each class it predicts stands for: its run's data.class-names, or the labels
+ *                   themselves ("0", "1", ...) for a model file or a run that named none
  * @param params    its parameter count
  * @param bytes     the network without its updater state, as ModelSerializer writes it: what executors receive
  */
-public record ScoringModel(String source, boolean normalize, int inputs, int classes, long params, byte[] bytes) {
+public record ScoringModel(String source, boolean normalize, int inputs, List<String> classNames, long params, byte[] bytes) {
+
+    public ScoringModel {
+        classNames = List.copyOf(classNames);
+    }
+
+    /** The number of classes it predicts. */
+    public int classes() {
+        return classNames.size();
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String SUMMARY = "summary.json";
@@ -40,14 +51,17 @@ public record ScoringModel(String source, boolean normalize, int inputs, int cla
         if (reference.fromRun()) {
             Path run = new Path(reference.run());
             Path file = modelInRun(run, reference.name(), hadoop);
-            boolean trained = normalizeOfRun(run, hadoop);
+            JsonNode data = dataOfRun(run, hadoop);
+            boolean trained = normalizeOfRun(run, data);
             if (reference.normalize().isPresent() && reference.normalize().get() != trained) {
                 throw new BadInputException("config key score.model.normalize is " + reference.normalize().get() + " but run " + run
                         + " was trained with data.normalize = " + trained + " (its " + SUMMARY + "); leave score.model.normalize empty");
             }
-            return read(file, trained, hadoop);
+            List<String> names = new ArrayList<>();
+            data.path("class-names").forEach(name -> names.add(name.asText()));
+            return read(file, trained, names, hadoop);
         }
-        return read(new Path(reference.file()), reference.normalize().orElseThrow(), hadoop);
+        return read(new Path(reference.file()), reference.normalize().orElseThrow(), List.of(), hadoop);
     }
 
     /** {@code <run>/<name>/model.zip} of a committed run, or bad input saying what the run is or holds. */
@@ -84,24 +98,32 @@ public record ScoringModel(String source, boolean normalize, int inputs, int cla
         return names;
     }
 
-    /** The run's own encoding: config.data.normalize in its summary.json. */
-    private static boolean normalizeOfRun(Path run, Configuration hadoop) {
+    /** The data section of the run's effective config, config.data in its summary.json. */
+    private static JsonNode dataOfRun(Path run, Configuration hadoop) {
         Path summary = new Path(run, SUMMARY);
-        JsonNode normalize;
         try (InputStream in = summary.getFileSystem(hadoop).open(summary)) {
-            normalize = JSON.readTree(in).at("/config/data/normalize");
+            return JSON.readTree(in).at("/config/data");
         } catch (IOException e) {
             throw new BadInputException("model run " + run + ": " + summary.getName() + " cannot be read (" + e.getMessage()
                     + "); it records how the run's models see pixels (data.normalize)", e);
         }
+    }
+
+    /** The run's own encoding: config.data.normalize in its summary.json. */
+    private static boolean normalizeOfRun(Path run, JsonNode data) {
+        JsonNode normalize = data.path("normalize");
         if (!normalize.isBoolean()) {
-            throw new BadInputException("model run " + run + ": " + summary + " has no boolean config.data.normalize; "
+            throw new BadInputException("model run " + run + ": " + new Path(run, SUMMARY) + " has no boolean config.data.normalize; "
                     + "it records how the run's models see pixels");
         }
         return normalize.booleanValue();
     }
 
-    private static ScoringModel read(Path file, boolean normalize, Configuration hadoop) {
+    /**
+     * @param runClassNames the model's run's data.class-names; empty (a model file, or a run from before
+     *                      the key) or of another length than the network's outputs: the labels name themselves
+     */
+    private static ScoringModel read(Path file, boolean normalize, List<String> runClassNames, Configuration hadoop) {
         MultiLayerNetwork network;
         String source;
         try (InputStream in = open(file, hadoop)) {
@@ -120,8 +142,9 @@ public record ScoringModel(String source, boolean normalize, int inputs, int cla
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the model read from " + file, e);
         }
-        return new ScoringModel(source, normalize, network.layerInputSize(0), network.layerSize(network.getnLayers() - 1), network.numParams(),
-                bytes.toByteArray());
+        int classes = (int) network.layerSize(network.getnLayers() - 1);
+        List<String> classNames = runClassNames.size() == classes ? runClassNames : DataSettings.labelsAsNames(classes);
+        return new ScoringModel(source, normalize, network.layerInputSize(0), classNames, network.numParams(), bytes.toByteArray());
     }
 
     private static InputStream open(Path file, Configuration hadoop) throws IOException {

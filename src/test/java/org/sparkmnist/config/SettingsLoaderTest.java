@@ -159,6 +159,25 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void classNamesDefaultToTheLabelsAndOtherwiseNameEachClassOnce() throws IOException {
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), load().data().classNames());
+        assertEquals(List.of("no", "yes"), load("data.classes=2", "data.class-names=[no, yes]").data().classNames());
+        List<String> fashion = load(Path.of("conf/fashion-mnist.conf").toString()).data().classNames();
+        assertEquals(10, fashion.size());
+        assertEquals("T-shirt/top", fashion.get(0));
+        assertEquals("Ankle boot", fashion.get(9));
+
+        String tooFew = rejection("data.class-names=[a, b]");
+        assertTrue(tooFew.contains("data.class-names") && tooFew.contains("10 classes (data.classes), got 2 names"), tooFew);
+        String blank = rejection("data.classes=2", "data.class-names=[a, \"\"]");
+        assertTrue(blank.contains("data.class-names") && blank.contains("empty name"), blank);
+        String twice = rejection("data.classes=2", "data.class-names=[a, a]");
+        assertTrue(twice.contains("data.class-names") && twice.contains("two classes alike"), twice);
+        String notAList = rejection("data.class-names=shirts");
+        assertTrue(notAList.contains("data.class-names"), notAList);
+    }
+
+    @Test
     void unknownEnumValueListsTheChoices() {
         String message = rejection("model.defaults.updater.name=adagrad");
         assertTrue(message.contains("adam, rmsprop, nesterovs, sgd") && message.contains("adagrad"), message);

@@ -41,5 +41,12 @@ class FashionMnistIT {
         assertEquals(data.toString(), summary.at("/config/data/dir").asText(), "the data the run records");
         // The Keras tutorial's numbers are MNIST's: they are not shown beside a Fashion-MNIST run.
         assertTrue(summary.at("/models/mlp/tutorial_test_accuracy").isMissingNode(), summary.at("/models/mlp").toString());
+
+        // Its classes go by the names conf/fashion-mnist.conf gives them, in the tables and the report.
+        List<String> classes = Files.readAllLines(OUTPUT.resolve("fashion/mlp/classes.csv"));
+        assertTrue(classes.get(1).startsWith("0,") && classes.get(1).endsWith(",T-shirt/top"), classes.get(1));
+        assertTrue(classes.get(10).startsWith("9,") && classes.get(10).endsWith(",Ankle boot"), classes.get(10));
+        String report = Files.readString(OUTPUT.resolve("fashion/report.html"));
+        assertTrue(report.contains("<th>true \\ predicted</th><th>T-shirt/top</th><th>Trouser</th>"), "the report's confusion matrices");
     }
 }

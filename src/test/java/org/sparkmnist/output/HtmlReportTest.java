@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sparkmnist.config.DataSettings;
 
 class HtmlReportTest {
 
@@ -25,7 +26,7 @@ class HtmlReportTest {
 
     @BeforeAll
     static void render() throws IOException {
-        page = HtmlReport.render("synthetic", SyntheticRun.bothModels(), SyntheticRun.CONFIG);
+        page = HtmlReport.render("synthetic", SyntheticRun.bothModels(), DataSettings.labelsAsNames(10), SyntheticRun.CONFIG);
     }
 
     @Test
@@ -71,7 +72,7 @@ class HtmlReportTest {
     @Test
     void escapesModelNamesAndRunIdAndSaysWhenTheTutorialHasNoNumber() throws IOException {
         ModelReport odd = SyntheticRun.model("<b>wide</b>", 100, null, 0.1, 2);
-        String html = HtmlReport.render("<run&id>", List.of(odd), "{}");
+        String html = HtmlReport.render("<run&id>", List.of(odd), DataSettings.labelsAsNames(10), "{}");
         assertTrue(html.contains("<h3>&lt;b&gt;wide&lt;/b&gt;</h3>"));
         assertTrue(html.contains("<title>spark-mnist run &lt;run&amp;id&gt;</title>"));
         assertFalse(html.contains("<b>"));
@@ -86,6 +87,17 @@ class HtmlReportTest {
                 + "<td style=\"background: rgba\\(214, 39, 40, 0\\.850\\)[^\"]*\">8</td><td [^>]*>0</td>");
         assertTrue(firstRow.matcher(page).find(), "row 0 of softmax's confusion matrix");
         assertTrue(page.contains("true \\ predicted"));
+    }
+
+    @Test
+    void confusionMatrixHeadsRowsAndColumnsWithTheClassNamesEscaped() throws IOException {
+        List<String> names = new ArrayList<>(DataSettings.labelsAsNames(10));
+        names.set(0, "T-shirt/top");
+        names.set(1, "<Trouser>");
+        String html = HtmlReport.render("named", SyntheticRun.bothModels(), names, SyntheticRun.CONFIG);
+        assertTrue(html.contains("<th>true \\ predicted</th><th>T-shirt/top</th><th>&lt;Trouser&gt;</th><th>2</th>"), "the header row");
+        assertTrue(html.contains("<tr><th>T-shirt/top</th><td style=\"background: rgba(31, 119, 180, 0.920)"), "row 0 under its name");
+        assertFalse(html.contains("<Trouser>"));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.config.DataSettings;
 
 /**
  * report.html as a real browser draws it: headless Chromium screenshots a report of made-up results, and the
@@ -36,7 +37,7 @@ class ReportScreenshotIT {
     void chromiumDrawsTheReportWithItsPlotsAndConfusionMatrices() throws Exception {
         Files.createDirectories(OUT);
         Path report = OUT.resolve("report.html").toAbsolutePath();
-        Files.writeString(report, HtmlReport.render("synthetic", SyntheticRun.bothModels(), SyntheticRun.CONFIG));
+        Files.writeString(report, HtmlReport.render("synthetic", SyntheticRun.bothModels(), DataSettings.labelsAsNames(10), SyntheticRun.CONFIG));
         Path screenshot = OUT.resolve("report.png").toAbsolutePath();
         Files.deleteIfExists(screenshot);
 

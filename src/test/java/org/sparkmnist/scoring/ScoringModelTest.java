@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
 import org.sparkmnist.testing.TinyModels;
 
@@ -56,6 +58,22 @@ class ScoringModelTest {
         MultiLayerNetwork shipped = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.bytes()), false);
         assertEquals(network.params(), shipped.params());
         assertTrue(model.bytes().length < Files.size(run.resolve("softmax/model.zip")), "no updater state");
+    }
+
+    @Test
+    void aRunsModelNamesItsClassesAsTheRunDidAndOtherwiseByTheirLabels() throws IOException {
+        Path named = TinyModels.run(dir.resolve("named"), "softmax", network, true);
+        Files.writeString(named.resolve("summary.json"), "{\"config\": {\"data\": {\"normalize\": true, \"class-names\": "
+                + "[\"T-shirt/top\", \"Trouser\", \"Pullover\", \"Dress\", \"Coat\", \"Sandal\", \"Shirt\", \"Sneaker\", \"Bag\", \"Ankle boot\"]}}}");
+        List<String> names = ScoringModel.load(run(named, "softmax"), hadoop).classNames();
+        assertEquals("T-shirt/top", names.get(0));
+        assertEquals("Ankle boot", names.get(9));
+        // A run from before data.class-names, and a bare model file, name their classes by label.
+        Path old = TinyModels.run(dir.resolve("old"), "softmax", network, true);
+        assertEquals(DataSettings.labelsAsNames(10), ScoringModel.load(run(old, "softmax"), hadoop).classNames());
+        Path file = TinyModels.write(network, dir.resolve("file/model.zip"));
+        assertEquals(DataSettings.labelsAsNames(10),
+                ScoringModel.load(new ModelSource("", "mlp", file.toString(), Optional.of(true)), hadoop).classNames());
     }
 
     @Test
