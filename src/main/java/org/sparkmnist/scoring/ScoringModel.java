@@ -33,6 +33,11 @@ import org.sparkmnist.output.ModelOutputs;
  */
 public record ScoringModel(String source, boolean normalize, int inputs, List<String> classNames, long params, byte[] bytes) {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SUMMARY = "summary.json";
+    /** What a committed run holds, written last. */
+    static final String SUCCESS = "_SUCCESS";
+
     public ScoringModel {
         classNames = List.copyOf(classNames);
     }
@@ -41,11 +46,6 @@ public record ScoringModel(String source, boolean normalize, int inputs, List<St
     public int classes() {
         return classNames.size();
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-    static final String SUMMARY = "summary.json";
-    /** What a committed run holds, written last. */
-    static final String SUCCESS = "_SUCCESS";
 
     public static ScoringModel load(ModelSource reference, Configuration hadoop) {
         if (reference.fromRun()) {
