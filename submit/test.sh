@@ -13,7 +13,7 @@ cd "$root"
 
 # On a full disk the clusters hang rather than fail (a Worker cannot launch an executor, a
 # NodeManager marks its disks bad), so say up front when the tests are unlikely to fit: target/
-# peaks at about 5 GB in a fresh checkout (Spark and Airflow, native libraries, the clusters' work
+# peaks at 4.7 GB in a fresh checkout (Spark and Airflow, native libraries, the clusters' work
 # directories), with the packages and Maven's repository on top.
 free_gb=$(df -Pk "$root" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
 if awk -v free="$free_gb" 'BEGIN { exit !(free < 8) }'; then
