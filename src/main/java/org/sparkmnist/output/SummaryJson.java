@@ -14,7 +14,7 @@ import org.sparkmnist.config.DataSettings;
 public final class SummaryJson {
 
     /** The Keras tutorial's reported test accuracies on MNIST, so every MNIST run is read against them. */
-    public static final Map<String, Double> TUTORIAL_ACCURACY = Map.of("softmax", 0.885, "mlp", 0.977);
+    private static final Map<String, Double> TUTORIAL_ACCURACY = Map.of("softmax", 0.885, "mlp", 0.977);
 
     /**
      * The tutorial's test accuracy to show beside {@code model} trained on {@code data}: null for a model
