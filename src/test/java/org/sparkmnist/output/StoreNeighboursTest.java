@@ -25,6 +25,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
+import org.sparkmnist.testing.CaseFoldingFileSystem;
 import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.testing.TinyModels;
@@ -105,6 +106,29 @@ class StoreNeighboursTest {
         }
         Map<String, byte[]> after = JobRuns.snapshot(out.resolve("r2"));
         assertEquals(committed.keySet(), after.keySet());
+    }
+
+    @Test
+    void runIdsThatDifferOnlyInCaseAreRefusedAsOneWhereTheFilesystemIgnoresCase() throws IOException {
+        Configuration conf = CaseFoldingFileSystem.over(new Configuration());
+        String dir = CaseFoldingFileSystem.SCHEME + "://" + out.toUri().getPath();
+        try (RunStore first = RunStore.open(dir, "Exp1", RunKind.TRAINING, StoredRuns.LEASE, conf)) {
+            first.checkpoints().save("softmax", TinyModels.softmax(), history(1), Map.of());
+        }
+        String message = assertThrows(BadInputException.class,
+                () -> RunStore.open(dir, "exp1", RunKind.TRAINING, StoredRuns.LEASE, conf)).getMessage();
+        assertTrue(message.startsWith("run.id exp1 differs only in case from run Exp1") && message.contains("nothing was changed"),
+                message);
+        try (RunStore first = RunStore.open(dir, "Exp1", RunKind.TRAINING, StoredRuns.LEASE, conf)) {
+            assertEquals(1, first.checkpoints().load("softmax").orElseThrow().epoch(), "Exp1's checkpoints are still there");
+        }
+    }
+
+    @Test
+    void runIdsThatDifferOnlyInCaseAreTwoRunsWhereTheFilesystemTellsThemApart() throws IOException {
+        try (RunStore first = open("Exp1", RunKind.TRAINING); RunStore second = open("exp1", RunKind.TRAINING)) {
+            assertTrue(Files.isDirectory(out.resolve(RunStore.DIRECTORY).resolve("exp1")));
+        }
     }
 
     @Test
