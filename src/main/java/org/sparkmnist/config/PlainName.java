@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public record PlainName(String value) {
 
     /** Names the run itself uses next to run directories and model directories (the run store checks it uses no others). */
-    public static final Set<String> RESERVED = Set.of("_SUCCESS", "_temporary", "summary.json", "report.html");
+    public static final Set<String> RESERVED = Set.of("_SUCCESS", "_spark-mnist", "_temporary", "summary.json", "report.html");
 
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 

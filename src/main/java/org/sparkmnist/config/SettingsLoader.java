@@ -161,6 +161,10 @@ public final class SettingsLoader {
             root.check(!name.equals("defaults") && merged.hasPath("model." + name), "models",
                     "names unknown model \"" + name + "\"; defined models: " + String.join(", ", definedModels(merged)));
             root.check(models.stream().noneMatch(m -> m.name().equals(name)), "models", "names model \"" + name + "\" twice");
+            // Filesystems that ignore case (macOS, Windows shares) would give both one directory.
+            models.stream().filter(m -> m.name().equalsIgnoreCase(name)).findFirst().ifPresent(m -> root.check(false, "models",
+                    "names models \"" + m.name() + "\" and \"" + name + "\", which differ only in case; a filesystem that ignores case"
+                    + " would write both into one directory"));
             models.add(ModelSpecs.from(name, root.atWithFallback("model." + name, "model.defaults")));
         }
         SplitSettings split = SplitSettings.from(root.at("split"));

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt at a run: its outputs are written under {@code _temporary/<run.id>/attempt-<hex>/run/}
- * and its scratch space (staged minibatches) is {@code _temporary/<run.id>/attempt-<hex>/scratch/<name>/}.
- * Nothing of it is visible at {@code <output.dir>/<run.id>} until {@link #commit}.
+ * One attempt at a run: its outputs are written under {@code <holder>/attempt-<hex>/run/} and its
+ * scratch space (staged minibatches) is {@code <holder>/attempt-<hex>/scratch/<name>/}, inside the
+ * directory of the driver holding the run's lease ({@link RunLease}). Nothing of it is visible at
+ * {@code <output.dir>/<run.id>} until {@link #commit}.
  */
 public final class RunAttempt {
 
@@ -24,15 +25,17 @@ public final class RunAttempt {
 
     private final RunStore store;
     private final OutputFiles files;
+    private final Path holder;
     private final Path dir;
     private final boolean overwrite;
 
-    RunAttempt(RunStore store, OutputFiles files, boolean overwrite) throws IOException {
+    RunAttempt(RunStore store, OutputFiles files, Path holder, boolean overwrite) throws IOException {
         this.store = store;
         this.files = files;
-        this.dir = new Path(files.runTemporary(), "attempt-" + UUID.randomUUID().toString().substring(0, 8));
+        this.holder = holder;
+        this.dir = new Path(holder, "attempt-" + UUID.randomUUID().toString().substring(0, 8));
         this.overwrite = overwrite;
-        files.mkdirs(new Path(dir, RUN));
+        files.mkdirBelow(holder, new Path(dir, RUN));
     }
 
     static boolean isAttemptName(String name) {
@@ -42,7 +45,7 @@ public final class RunAttempt {
     /** A directory of this attempt's scratch space, created; Spark tasks write into it. Removed with the attempt. */
     public Path scratch(String name) throws IOException {
         Path scratch = new Path(new Path(dir, SCRATCH), checkedRelative(name));
-        files.mkdirs(scratch);
+        files.mkdirBelow(holder, scratch);
         return files.fileSystem().makeQualified(scratch);
     }
 
@@ -58,7 +61,9 @@ public final class RunAttempt {
 
     /** Writes one output file of the run, {@code relative} to the run directory ("summary.json", "mlp/metrics.csv"). */
     public void write(String relative, StreamWriter writer) throws IOException {
-        try (OutputStream out = files.create(new Path(new Path(dir, RUN), checkedRelative(relative)))) {
+        Path file = new Path(new Path(dir, RUN), checkedRelative(relative));
+        files.mkdirBelow(holder, file.getParent());
+        try (OutputStream out = files.create(file)) {
             writer.writeTo(out);
         }
     }
@@ -69,16 +74,18 @@ public final class RunAttempt {
 
     /**
      * Makes the run visible at {@code <output.dir>/<run.id>}, replacing a previous run of this job there
-     * (see {@link RunCommit}), then removes the run's checkpoints and this attempt.
+     * (see {@link RunCommit}), then removes this attempt and, for a training run, its checkpoints.
      *
      * @param identity what output.mode=resume compares to decide that a committed run needs no rerun
      */
     public void commit(SortedMap<String, String> identity) throws IOException {
         Path run = new Path(dir, RUN);
         RunManifest manifest = new RunManifest(store.kind(), store.runId(), dir.getName(), RunManifest.filesBelow(files, run), identity);
-        RunCommit.commit(files, store.lease(), store.runId(), dir, run, manifest, overwrite);
+        RunCommit.commit(files, store.lease(), store.runId(), holder, dir, run, manifest, overwrite);
         try {
-            store.checkpoints().discard();
+            if (store.kind() == RunKind.TRAINING) {
+                store.checkpoints().discard();
+            }
             files.delete(dir);
         } catch (IOException | RuntimeException e) {
             LOG.warn("run {} is committed, but {} or its checkpoints could not be removed ({}); the next run of {} removes them",
@@ -89,7 +96,7 @@ public final class RunAttempt {
     /** Removes what this attempt wrote (scratch, partial outputs), unless a commit record still needs it. */
     public void abandon() {
         try {
-            if (RunCommit.pending(files, dir.getName())) {
+            if (RunCommit.pending(files, holder, dir.getName())) {
                 LOG.warn("keeping {}: its commit did not finish; the next run of {} finishes or rolls it back", dir, store.runId());
                 return;
             }

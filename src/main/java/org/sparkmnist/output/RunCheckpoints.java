@@ -26,10 +26,12 @@ import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.training.EpochMetrics;
 
 /**
- * Per-epoch checkpoints of a run, at {@code <output.dir>/_temporary/<run.id>/checkpoints/<model>/epoch-NNNN/}:
- * the network with its updater state, the metrics so far, and the identity (settings and data) that
- * shaped the model. The place depends only on run.id, not on the attempt, so a rerun after a killed
- * driver finds it.
+ * Per-epoch checkpoints of a training run, at {@code <holder>/checkpoints/<model>/epoch-NNNN/}: the
+ * network with its updater state, the metrics so far, and the identity (settings and data) that
+ * shaped the model. They are in the directory of the driver holding the run's lease, so a driver
+ * that lost it cannot write or delete them; the next driver of the run.id takes them over into its
+ * own ({@link RunStore}), so a rerun after a killed driver finds them. Only a training run ever
+ * changes them.
  *
  * <p>The network is written by {@link ModelZip}: ModelSerializer's zip, stored uncompressed, which
  * ModelSerializer reads back; its own writer cost about 0.2 s per MLP epoch while the workers waited.
@@ -51,11 +53,13 @@ public final class RunCheckpoints {
     private static final String SETTINGS = "settings.json";
 
     private final OutputFiles files;
+    private final Path holder;
     private final Path dir;
 
-    RunCheckpoints(OutputFiles files) {
+    RunCheckpoints(OutputFiles files, Path holder) {
         this.files = files;
-        this.dir = new Path(files.runTemporary(), DIRECTORY);
+        this.holder = holder;
+        this.dir = new Path(holder, DIRECTORY);
     }
 
     /** A model's checkpoint as loaded: the epoch it ends, and all it holds. */
@@ -104,6 +108,7 @@ public final class RunCheckpoints {
         Path modelDir = modelDir(model);
         String name = String.format("epoch-%04d", history.size());
         Path partial = new Path(modelDir, name + ".partial-" + UUID.randomUUID().toString().substring(0, 8));
+        files.mkdirBelow(holder, partial);
         write(new Path(partial, MODEL), out -> ModelZip.write(network, out, true));
         write(new Path(partial, HISTORY), out -> JSON.writeValue(out, history));
         write(new Path(partial, SETTINGS), out -> JSON.writeValue(out, new TreeMap<>(settings)));

@@ -16,21 +16,28 @@ import org.slf4j.LoggerFactory;
  * run is visible afterwards: the previous one or the new one, never neither and never a mix.
  *
  * <ol>
- *   <li>renew the lease (a driver that lost its lock stops here), and write {@code _SUCCESS}, the
- *       manifest, last into the attempt's run directory;</li>
+ *   <li>renew the lease, checking at the filesystem that its lock is still the current one and its
+ *       holder directory still there (a driver that lost its lock stops here), and write {@code
+ *       _SUCCESS}, the manifest, last into the attempt's run directory;</li>
  *   <li>look at {@code <output.dir>/<run.id>} again: anything that is not a run this job committed stops
  *       the commit (exit 2), as does any run under output.mode=fail-if-exists;</li>
- *   <li>write the commit record {@code _temporary/<run.id>/commit} (created only if absent): which attempt,
- *       and whether a previous run is being replaced;</li>
- *   <li>rename the previous run to {@code _temporary/<run.id>/previous};</li>
+ *   <li>write the commit record {@code <holder>/commit} (created only if absent): which attempt, and
+ *       whether a previous run is being replaced;</li>
+ *   <li>rename the previous run to {@code <holder>/previous};</li>
  *   <li>rename the attempt's run directory to {@code <output.dir>/<run.id>};</li>
  *   <li>delete {@code previous}, then the record.</li>
  * </ol>
- * Renames never replace anything ({@link OutputFiles#rename}). {@link #recover}, run under the lock when
- * a store opens and again right after a failed step, reads the record: a record cut short by a kill
- * means no rename happened, and it is dropped; if the attempt's run is complete (its manifest and every
- * file it lists are there), the commit is finished; otherwise the previous run is put back. Only then
- * are dead attempts swept, so nothing a commit still needs is deleted.
+ * Every step that creates, moves or deletes has its file, its source or its target inside the
+ * holder's directory, and creates no missing directory: once another run has sealed that directory
+ * (renamed it into its own), a holder that lost its lease while frozen fails at its next step, and
+ * each step is atomic, so it lands either before the seal, where the sealing run's recovery sees it,
+ * or not at all. Renames never replace anything ({@link OutputFiles#rename}).
+ *
+ * <p>{@link #recover}, run by the next holder on each sealed directory and by the same driver right
+ * after a failed step, reads the record: a record cut short by a kill means no rename happened, and
+ * it is dropped; if the attempt's run is complete (its manifest and every file it lists are there),
+ * the commit is finished; otherwise the previous run is put back. Only then are dead attempts swept,
+ * so nothing a commit still needs is deleted.
  */
 final class RunCommit {
 
@@ -42,35 +49,40 @@ final class RunCommit {
     private RunCommit() {
     }
 
-    static Path record(OutputFiles files) {
-        return new Path(files.runTemporary(), RECORD);
+    /** The commit record of the holder (or sealed holder) directory {@code state}. */
+    static Path record(Path state) {
+        return new Path(state, RECORD);
     }
 
-    static Path previous(OutputFiles files) {
-        return new Path(files.runTemporary(), PREVIOUS);
+    static Path previous(Path state) {
+        return new Path(state, PREVIOUS);
     }
 
-    /** Commits the run directory {@code newRun} of attempt {@code attempt}, listed by {@code manifest}. */
-    static void commit(OutputFiles files, RunLease lease, String runId, Path attempt, Path newRun, RunManifest manifest, boolean overwrite)
-            throws IOException {
+    /**
+     * Commits the run directory {@code newRun} of attempt {@code attempt}, listed by {@code manifest};
+     * the holder directory {@code holder} keeps the record and the previous run meanwhile.
+     */
+    static void commit(OutputFiles files, RunLease lease, String runId, Path holder, Path attempt, Path newRun, RunManifest manifest,
+                       boolean overwrite) throws IOException {
         lease.verify();
+        LOG.info("run {}: lease verified; committing {}", runId, attempt.getName());
         try (OutputStream out = files.create(new Path(newRun, RunManifest.SUCCESS))) {
             out.write(manifest.json());
         }
         RunManifest.Existing existing = RunStore.replaceable(RunManifest.inspect(files, files.run(), runId), manifest.kind(), overwrite);
         byte[] record = JSON.createObjectNode().put("attempt", attempt.getName()).put("previous", existing.present()).toString()
                 .getBytes(StandardCharsets.UTF_8);
-        if (!files.createExclusive(record(files), record)) {
-            throw new IOException("cannot commit run " + runId + ": a commit record " + record(files) + " already exists");
+        if (!files.createExclusive(record(holder), record)) {
+            throw new IOException("cannot commit run " + runId + ": a commit record " + record(holder) + " already exists");
         }
         try {
             if (existing.present()) {
-                files.rename(files.run(), previous(files));
+                files.rename(files.run(), previous(holder));
             }
             files.rename(newRun, files.run());
         } catch (IOException | RuntimeException failure) {
             try {
-                recover(files, runId);
+                recover(files, runId, holder);
             } catch (IOException | RuntimeException again) {
                 failure.addSuppressed(again);
             }
@@ -82,8 +94,8 @@ final class RunCommit {
         }
         LOG.info("run written to {}", files.run());
         try {
-            files.delete(previous(files));
-            files.delete(record(files));
+            files.delete(previous(holder));
+            files.delete(record(holder));
         } catch (IOException | RuntimeException e) {
             LOG.warn("run {} is committed, but its previous run or commit record could not be removed ({}); the next run of {}"
                     + " removes them", runId, e.getMessage(), runId);
@@ -92,11 +104,13 @@ final class RunCommit {
 
     /**
      * Brings a commit that an earlier driver did not finish to an end: finishes it when its new run is
-     * complete, otherwise puts the previous run back. Must run under the run's lock.
+     * complete, otherwise puts the previous run back. {@code state}: the directory holding its record,
+     * previous run and attempts (a sealed holder directory, or the earlier layout's {@code
+     * _temporary/<run.id>}). Must run under the run's lock.
      */
-    static void recover(OutputFiles files, String runId) throws IOException {
-        Path record = record(files);
-        Path previous = previous(files);
+    static void recover(OutputFiles files, String runId, Path state) throws IOException {
+        Path record = record(state);
+        Path previous = previous(state);
         Path target = files.run();
         byte[] bytes;
         try {
@@ -110,7 +124,7 @@ final class RunCommit {
                 // A kill while the record was written: no rename had started.
                 LOG.info("removing the incomplete commit record {}; no rename had started", record);
             } else {
-                finishOrRollBack(files, runId, new Path(new Path(files.runTemporary(), attempt.get()), RunAttempt.RUN));
+                finishOrRollBack(files, runId, previous, new Path(new Path(state, attempt.get()), RunAttempt.RUN));
             }
             files.delete(previous);
             files.delete(record);
@@ -127,8 +141,7 @@ final class RunCommit {
         }
     }
 
-    private static void finishOrRollBack(OutputFiles files, String runId, Path newRun) throws IOException {
-        Path previous = previous(files);
+    private static void finishOrRollBack(OutputFiles files, String runId, Path previous, Path newRun) throws IOException {
         Path target = files.run();
         Optional<RunManifest> manifest = manifestIn(files, newRun);
         boolean complete = manifest.isPresent() && manifest.get().runId().equals(runId) && RunManifest.complete(files, newRun, manifest.get());
@@ -160,10 +173,10 @@ final class RunCommit {
         return existing.committed() && existing.manifest().map(m -> m.attempt().equals(attempt)).orElse(false);
     }
 
-    /** Whether a commit record names {@code attempt} (its run must then not be deleted). */
-    static boolean pending(OutputFiles files, String attempt) throws IOException {
+    /** Whether the commit record of {@code holder} names {@code attempt} (its run must then not be deleted). */
+    static boolean pending(OutputFiles files, Path holder, String attempt) throws IOException {
         try {
-            return attemptIn(files.read(record(files))).map(attempt::equals).orElse(false);
+            return attemptIn(files.read(record(holder))).map(attempt::equals).orElse(false);
         } catch (FileNotFoundException none) {
             return false;
         }

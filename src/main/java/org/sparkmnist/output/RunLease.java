@@ -2,18 +2,14 @@ package org.sparkmnist.output;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.StringReader;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -23,58 +19,67 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
 
 /**
- * The lock of a run.id, as a lease: {@code <output.dir>/_temporary/<run.id>/lock}, created only if
- * absent, names its holder, and the holder renews it every third of the lease by bumping the file's
- * modification time (a daemon thread). Nobody compares clocks across hosts: a contender reads the
- * lock, watches it on its own clock, and
+ * The lock of a run.id, as a lease held by generations: {@code <store>/lock-<n>}, created only if
+ * absent, names its holder ({@link LockOwner}); the lock with the highest {@code n} is the current
+ * one, and its holder renews it every third of the lease by bumping the file's modification time
+ * (a daemon thread). Nobody compares clocks across hosts: a contender reads the current lock,
+ * watches it on its own clock, and
  * <ul>
  *   <li>refuses with exit code 2 as soon as it sees a renewal (the holder is alive);</li>
  *   <li>takes it over when a full lease passes with no renewal (the holder is gone, wherever it ran);</li>
- *   <li>takes it over at once when the holder ran on this machine (same host name, same boot, same pid
- *       namespace) and no process with its pid and start time is running. Containers that share a host
- *       name but not a pid namespace can never check each other's pids, so they wait for the lease.</li>
+ *   <li>takes it over at once when the holder ran on this machine as the same user (same host name,
+ *       boot, pid namespace and uid) and its pid runs no process, or one started at another clock
+ *       tick. A /proc entry that cannot be read proves nothing: the lease decides.</li>
  * </ul>
- * Taking over moves the lock aside (a rename, which only one contender can win), checks it is still
- * the one that was watched, and only then deletes it and creates a new one.
+ * Taking over generation {@code n} is creating {@code lock-<n+1>}, which only one contender can
+ * do, then checking that {@code lock-<n>} is still exactly what was watched (else the new lock is
+ * dropped and the contender looks again). No lock is ever moved aside and put back.
  *
- * <p>A holder that finds its lock gone or someone else's stops renewing and fences the store: every
- * later change to the output throws, so a driver that lost its lease cannot commit. The commit also
- * renews synchronously right before it renames anything ({@link #verify}). The lease assumes clocks
- * run at about the same rate everywhere (not that they agree), and a holder frozen for longer than a
- * lease (a stopped VM, a very long GC pause) between that check and its renames is not fenced by the
- * filesystem: that window is a few milliseconds against a lease of a minute by default.
+ * <p>Each generation's holder keeps everything it changes in its own directory {@code
+ * <store>/holder-<n>-<token>/}, created right after its lock; {@link RunStore} seals the directories
+ * of earlier holders by renaming them into its own. That, not this class, is what stops a holder
+ * that lost its lease while frozen (see {@link OutputFiles}). A holder that notices it lost the
+ * lease (its lock is gone, not the current one, or no longer its own, or its directory was sealed)
+ * stops renewing and fences the store in memory as well: every later change throws at once.
  *
  * <p>The lock is released when the job ends and also from a shutdown hook when the JVM is stopped
- * (SIGTERM from YARN, Kubernetes or Airflow). The hook runs before Spark's own (Spark 3.5 registers it
- * with Hadoop's ShutdownHookManager at FileSystem.SHUTDOWN_HOOK_PRIORITY + 30), so the next attempt
- * finds the lock gone even when stopping Spark takes long, and the filesystem is still open.
+ * (SIGTERM from YARN, Kubernetes or Airflow): the lock file is renamed into the holder's directory,
+ * which fails once that directory is sealed, so a holder can never release a lock that is no longer
+ * its own. The hook runs before Spark's own (Spark 3.5 registers it with Hadoop's ShutdownHookManager
+ * at FileSystem.SHUTDOWN_HOOK_PRIORITY + 30), so the next attempt finds the lock gone even when
+ * stopping Spark takes long, and the filesystem is still open.
  */
 final class RunLease implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunLease.class);
-    static final String LOCK = "lock";
+    static final String LOCK = "lock-";
+    static final String HOLDER = "holder-";
     static final int SHUTDOWN_PRIORITY = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40;
-    /** Start times read by two JVMs can differ by clock-tick rounding. */
-    private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
-    private static final int ATTEMPTS = 5;
+    private static final Pattern LOCK_NAME = Pattern.compile("lock-([0-9]{1,18})");
+    private static final Pattern HOLDER_NAME = Pattern.compile("holder-([0-9]{1,18})-([0-9a-f]{16})");
+    private static final int ATTEMPTS = 6;
 
     private final OutputFiles files;
-    private final Path path;
     private final String runId;
-    private final Owner me;
+    private final LockOwner me;
+    private final long generation;
+    private final Path path;
+    private final Path holder;
     private final Duration lease;
     private final ScheduledExecutorService renewer;
-    private final Runnable releaseOnTermination = this::release;
+    private final Runnable releaseOnTermination = () -> release(true);
     private long lastModification;
     private long lastRenewal;
     private volatile String lost;
     private volatile boolean released;
 
-    private RunLease(OutputFiles files, Path path, String runId, Owner me, Duration lease) throws IOException {
+    private RunLease(OutputFiles files, String runId, LockOwner me, long generation, Duration lease) throws IOException {
         this.files = files;
-        this.path = path;
         this.runId = runId;
         this.me = me;
+        this.generation = generation;
+        this.path = lockPath(files, generation);
+        this.holder = new Path(files.store(), HOLDER + generation + "-" + me.token());
         this.lease = lease;
         this.lastModification = files.status(path).getModificationTime();
         this.lastRenewal = System.nanoTime();
@@ -89,86 +94,157 @@ final class RunLease implements AutoCloseable {
     }
 
     /** Takes the lock of {@code runId}, waiting at most about one lease, or fails with exit code 2 naming the holder. */
-    static RunLease acquire(OutputFiles files, String runId, Duration lease) throws IOException {
-        Path path = new Path(files.runTemporary(), LOCK);
-        Owner me = Owner.current(lease);
+    static RunLease acquire(OutputFiles files, String runId, Duration lease, ProcessTable processes) throws IOException {
+        LockOwner me = LockOwner.current(lease, processes);
+        Optional<Observation> last = Optional.empty();
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            files.mkdirs(files.runTemporary());
-            if (files.createExclusive(path, me.text().getBytes(StandardCharsets.UTF_8))) {
-                return new RunLease(files, path, runId, me, lease);
-            }
-            Optional<Observation> seen = observe(files, path);
-            if (seen.isEmpty()) {
-                continue;
-            }
-            Optional<Owner> holder = seen.get().owner();
-            if (holder.isPresent() && holder.get().isDeadProcessOnThisMachine()) {
-                if (takeOver(files, path, seen.get())) {
-                    LOG.warn("took over the lock {} of run {} left by pid {}, which is no longer running", path, runId, holder.get().pid());
+            files.mkdirStore();
+            RunStore.requireExactCase(files, files.store(), runId);
+            last = current(files);
+            if (last.isEmpty()) {
+                Optional<RunLease> held = claim(files, runId, me, 1 + highestGeneration(files), Optional.empty(), lease);
+                if (held.isPresent()) {
+                    return held.get();
                 }
                 continue;
             }
-            if (waitForExpiry(files, path, runId, seen.get(), lease)) {
-                continue;
+            Observation watched = last.get();
+            Optional<LockOwner> holder = watched.owner();
+            boolean dead = holder.isPresent() && holder.get().isDeadProcessOnThisMachine(processes);
+            if (!dead) {
+                LeaseWatch.Outcome watch = LeaseWatch.until(files, runId, watched, lease, () -> current(files));
+                if (watch == LeaseWatch.Outcome.CHANGED) {
+                    continue;
+                }
+                if (watch == LeaseWatch.Outcome.RENEWED) {
+                    throw held(runId, current(files).orElse(watched));
+                }
             }
-            throw held(runId, path, observe(files, path).flatMap(Observation::owner).or(() -> holder));
+            Optional<RunLease> taken = claim(files, runId, me, watched.generation() + 1, Optional.of(watched), lease);
+            if (taken.isPresent()) {
+                if (dead) {
+                    LOG.warn("took over the lock {} of run {} left by pid {}, which is no longer running", watched.path(), runId,
+                            holder.get().pid());
+                } else {
+                    LOG.warn("took over the lock {} of run {}: held by {}, not renewed for {}s (its lease)", watched.path(), runId,
+                            holder.map(LockOwner::describe).orElse("nobody named"),
+                            holder.map(LockOwner::lease).orElse(lease).toSeconds());
+                }
+                return taken.get();
+            }
         }
-        throw held(runId, path, observe(files, path).flatMap(Observation::owner));
+        throw held(runId, current(files).orElse(last.orElse(null)));
     }
 
     /**
-     * Watches a lock held by someone else: false as soon as it is renewed, true once it is gone or has
-     * been taken over after a full lease (the holder's, else ours) without renewal.
+     * Creates {@code lock-<generation>}; when taking over, checks the lock watched is still as it was;
+     * then creates the holder's directory and checks no later generation appeared meanwhile. Empty,
+     * with nothing of this attempt left, when any of that fails.
      */
-    private static boolean waitForExpiry(OutputFiles files, Path path, String runId, Observation seen, Duration ours)
-            throws IOException {
-        Duration holderLease = seen.owner().map(Owner::lease).orElse(ours);
-        LOG.info("run {} is locked ({}); waiting for its lease to be renewed, or to expire in {}s without renewal", runId,
-                seen.owner().map(Owner::describe).orElse("the lock names no holder yet"), holderLease.toSeconds());
-        long start = System.nanoTime();
-        long poll = Math.max(20, Math.min(1000, holderLease.toMillis() / 20));
-        while (true) {
-            sleep(poll);
-            Optional<Observation> now = observe(files, path);
-            if (now.isEmpty()) {
-                return true;
+    private static Optional<RunLease> claim(OutputFiles files, String runId, LockOwner me, long generation,
+                                            Optional<Observation> predecessor, Duration lease) throws IOException {
+        Path lock = lockPath(files, generation);
+        try {
+            if (!files.createExclusive(lock, me.text().getBytes(StandardCharsets.UTF_8))) {
+                return Optional.empty();
             }
-            if (!now.get().sameAs(seen)) {
-                return false;
-            }
-            if (System.nanoTime() - start >= holderLease.toNanos()) {
-                if (takeOver(files, path, seen)) {
-                    LOG.warn("took over the lock {} of run {}: held by {}, not renewed for {}s (its lease)", path, runId,
-                            seen.owner().map(Owner::describe).orElse("nobody named"), holderLease.toSeconds());
-                    return true;
-                }
-                return observe(files, path).isEmpty();
+        } catch (FileNotFoundException storeRemoved) {
+            // A run of this id that was just ending removed the empty store directory: look again.
+            return Optional.empty();
+        }
+        if (predecessor.isPresent()) {
+            Optional<Observation> now = observe(files, predecessor.get().path(), predecessor.get().generation());
+            if (now.isEmpty() || !now.get().sameAs(predecessor.get())) {
+                files.delete(lock);
+                return Optional.empty();
             }
         }
+        RunLease held = new RunLease(files, runId, me, generation, lease);
+        try {
+            files.mkdirNew(held.holder);
+            if (held.isCurrent()) {
+                return Optional.of(held);
+            }
+        } catch (IOException | RuntimeException e) {
+            held.drop();
+            throw e;
+        }
+        held.drop();
+        return Optional.empty();
     }
 
-    /** Moves the watched lock aside; deletes it if it is still what was watched, else puts it back. */
-    private static boolean takeOver(OutputFiles files, Path path, Observation seen) throws IOException {
-        Path aside = new Path(path.getParent(), LOCK + ".stale-" + UUID.randomUUID().toString().substring(0, 8));
+    /** The current lock: the one with the highest generation; empty when there is none. */
+    static Optional<Observation> current(OutputFiles files) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long highest = 0;
+            for (FileStatus status : listStore(files)) {
+                highest = Math.max(highest, generationOf(status.getPath().getName(), LOCK_NAME));
+            }
+            if (highest == 0) {
+                return Optional.empty();
+            }
+            Optional<Observation> seen = observe(files, lockPath(files, highest), highest);
+            if (seen.isPresent()) {
+                return seen;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The highest generation any lock or holder directory of the store carries; 0 for none. */
+    static long highestGeneration(OutputFiles files) throws IOException {
+        long highest = 0;
+        for (FileStatus status : listStore(files)) {
+            String name = status.getPath().getName();
+            highest = Math.max(highest, Math.max(generationOf(name, LOCK_NAME), generationOf(name, HOLDER_NAME)));
+        }
+        return highest;
+    }
+
+    private static FileStatus[] listStore(OutputFiles files) throws IOException {
         try {
-            files.rename(path, aside);
+            return files.list(files.store());
         } catch (FileNotFoundException gone) {
-            return false;
+            return new FileStatus[0];
         }
-        Optional<Observation> moved = observe(files, aside);
-        if (moved.isPresent() && moved.get().sameAs(seen)) {
-            files.delete(aside);
-            return true;
-        }
-        try {
-            files.rename(aside, path);
-        } catch (IOException e) {
-            files.delete(aside);
-        }
-        return false;
     }
 
-    /** Renews now; fails if the lease is no longer this run's. Called right before the commit's renames. */
+    private static long generationOf(String name, Pattern pattern) {
+        Matcher m = pattern.matcher(name);
+        return m.matches() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /** The generation of a holder directory's name ({@code holder-<n>-<token>}, or sealed, {@code dead-<n>-<token>}); 0 if it is neither. */
+    static long holderGeneration(String name) {
+        return generationOf(name.startsWith(RunStore.DEAD) ? HOLDER + name.substring(RunStore.DEAD.length()) : name, HOLDER_NAME);
+    }
+
+    static Path lockPath(OutputFiles files, long generation) {
+        return new Path(files.store(), LOCK + generation);
+    }
+
+    /** Whether {@code qualified} is one of the store's lock files. */
+    static boolean isLockFile(Path qualified, Path store) {
+        return store.equals(qualified.getParent()) && LOCK_NAME.matcher(qualified.getName()).matches();
+    }
+
+    /** This holder's directory: everything it changes is in it. */
+    Path holder() {
+        return holder;
+    }
+
+    long generation() {
+        return generation;
+    }
+
+    /** Whether the current lock is this one, as the filesystem says now. */
+    private boolean isCurrent() throws IOException {
+        Optional<Observation> now = current(files);
+        return now.isPresent() && now.get().generation() == generation
+                && now.get().owner().map(o -> o.token().equals(me.token())).orElse(false);
+    }
+
+    /** Renews now; fails if the lease is no longer this run's. Called right before the commit. */
     synchronized void verify() throws IOException {
         renew();
         if (lost != null) {
@@ -201,10 +277,16 @@ final class RunLease implements AutoCloseable {
         if (lost != null || released) {
             return;
         }
-        Optional<Owner> holder = observe(files, path).flatMap(Observation::owner);
-        if (holder.isEmpty() || !holder.get().token().equals(me.token())) {
-            lose("lost the lock " + path + " of run " + runId + ": " + holder.map(o -> "it is now held by " + o.describe())
-                    .orElse("it is gone") + "; stopping before anything is committed");
+        Optional<Observation> now = current(files);
+        if (now.isEmpty() || now.get().generation() != generation || !now.get().owner().map(o -> o.token().equals(me.token()))
+                .orElse(false)) {
+            lose("lost the lock " + path + " of run " + runId + ": " + now.map(o -> "the current lock is " + o.path() + ", held by "
+                    + o.owner().map(LockOwner::describe).orElse("nobody named yet")).orElse("it is gone")
+                    + "; stopping before anything is committed");
+            return;
+        }
+        if (!files.exists(holder)) {
+            lose("lost the lock " + path + " of run " + runId + ": another run sealed " + holder + "; stopping before anything is committed");
             return;
         }
         // A strictly later time, by at least a second: some filesystems keep whole seconds.
@@ -220,160 +302,101 @@ final class RunLease implements AutoCloseable {
         renewer.shutdownNow();
     }
 
-    /** Releases the lock if it is still this run's. */
+    /** Releases the lock if it is still this run's, and removes the holder's directory. */
     @Override
     public void close() {
+        close(false);
+    }
+
+    /** Releases the lock; {@code keepHolder}: leave the holder's directory (it holds checkpoints) for the next run to take over. */
+    void close(boolean keepHolder) {
         try {
             ShutdownHookManager.get().removeShutdownHook(releaseOnTermination);
         } catch (IllegalStateException shuttingDown) {
             // The hook is running or about to: it releases the lock.
         }
-        release();
+        release(keepHolder);
     }
 
-    private synchronized void release() {
+    /**
+     * Moves the lock file into the holder's directory: from then on there is no lock, and the next
+     * run seals that directory as it would a dead holder's. The move fails, leaving everything, once
+     * the directory was sealed: the lock is then someone else's business.
+     */
+    private synchronized void release(boolean keepHolder) {
         if (released) {
             return;
         }
         renewer.shutdownNow();
         try {
-            if (lost == null && observe(files, path).flatMap(Observation::owner).map(o -> o.token().equals(me.token())).orElse(false)) {
-                files.delete(path);
+            if (lost == null) {
+                Path inside = new Path(holder, path.getName());
+                files.rename(path, inside);
+                if (keepHolder) {
+                    files.delete(inside);
+                } else {
+                    files.delete(holder);
+                }
             }
+        } catch (FileNotFoundException sealed) {
+            LOG.warn("did not release the lock {}: {} was sealed by another run, which holds the lock now", path, holder);
         } catch (IOException | RuntimeException e) {
             LOG.warn("could not release the run lock {}: {}", path, e.getMessage());
         }
         released = true;
     }
 
-    private static void sleep(long millis) throws IOException {
+    /** Gives up a claim that another generation overtook: this lock file and directory, never anyone else's. */
+    private synchronized void drop() {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the lock");
+            ShutdownHookManager.get().removeShutdownHook(releaseOnTermination);
+        } catch (IllegalStateException shuttingDown) {
+            // Nothing to remove.
         }
+        renewer.shutdownNow();
+        try {
+            files.delete(holder);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove {}: {}", holder, e.getMessage());
+        }
+        try {
+            files.delete(path);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove {}: {}", path, e.getMessage());
+        }
+        released = true;
     }
 
-    /** The lock file as a contender sees it at one moment: who holds it and when it was last renewed. */
-    record Observation(long modificationTime, long length, Optional<Owner> owner) {
+    /** A lock file as a contender sees it at one moment: its generation, when it was last renewed, and who holds it. */
+    record Observation(long generation, Path path, long modificationTime, long length, Optional<LockOwner> owner) {
 
         boolean sameAs(Observation other) {
-            return modificationTime == other.modificationTime && length == other.length
-                    && owner.map(Owner::token).equals(other.owner.map(Owner::token));
+            return generation == other.generation && modificationTime == other.modificationTime && length == other.length
+                    && owner.map(LockOwner::token).equals(other.owner.map(LockOwner::token));
         }
     }
 
-    /** The lock file, or empty when there is none. Its owner is empty while it is being written, or if it is not a lock. */
-    static Optional<Observation> observe(OutputFiles files, Path path) throws IOException {
+    /** The lock file at {@code path}, or empty when there is none. Its owner is empty while it is being written, or if it is not a lock. */
+    static Optional<Observation> observe(OutputFiles files, Path path, long generation) throws IOException {
         try {
             FileStatus status = files.status(path);
-            return Optional.of(new Observation(status.getModificationTime(), status.getLen(),
-                    Owner.parse(new String(files.read(path), StandardCharsets.UTF_8))));
+            return Optional.of(new Observation(generation, path, status.getModificationTime(), status.getLen(),
+                    LockOwner.parse(new String(files.read(path), StandardCharsets.UTF_8))));
         } catch (FileNotFoundException gone) {
             return Optional.empty();
         }
     }
 
-    private static BadInputException held(String runId, Path path, Optional<Owner> holder) {
-        if (holder.isEmpty()) {
-            return new BadInputException("run " + runId + " is locked by another run: the lock file " + path
+    static BadInputException held(String runId, Observation seen) {
+        if (seen == null) {
+            return new BadInputException("run " + runId + " is locked by another run that keeps changing its lock; wait for it to"
+                    + " finish or choose another run.id");
+        }
+        if (seen.owner().isEmpty()) {
+            return new BadInputException("run " + runId + " is locked by another run: the lock file " + seen.path()
                     + " names no owner but is being renewed; wait for that run to finish or choose another run.id");
         }
-        return new BadInputException("run " + runId + " is already running (" + holder.get().describe() + "); it holds the lock "
-                + path + " and renews it; wait for it to finish or choose another run.id");
-    }
-
-    /**
-     * Who holds a lock. The random token tells this acquisition apart from any other; boot id and pid
-     * namespace tell whether its pid can be checked from here.
-     */
-    record Owner(String host, String bootId, String pidNamespace, long pid, Instant processStart, Instant acquired,
-                 Duration lease, String token) {
-
-        static final String UNKNOWN = "unknown";
-
-        static Owner current(Duration lease) {
-            ProcessHandle self = ProcessHandle.current();
-            return new Owner(thisHost(), thisBoot(), thisPidNamespace(), self.pid(), self.info().startInstant().orElse(Instant.EPOCH),
-                    Instant.now(), lease, UUID.randomUUID().toString());
-        }
-
-        static String thisHost() {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException e) {
-                return UNKNOWN;
-            }
-        }
-
-        static String thisBoot() {
-            try {
-                return Files.readString(java.nio.file.Path.of("/proc/sys/kernel/random/boot_id")).trim();
-            } catch (IOException | RuntimeException e) {
-                return UNKNOWN;
-            }
-        }
-
-        static String thisPidNamespace() {
-            try {
-                return Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/ns/pid")).toString();
-            } catch (IOException | RuntimeException e) {
-                return UNKNOWN;
-            }
-        }
-
-        /** Whether its pid means the same process here: same host, same boot, same pid namespace, all known. */
-        boolean pidIsCheckableHere() {
-            return !bootId.equals(UNKNOWN) && !pidNamespace.equals(UNKNOWN) && host.equals(thisHost()) && bootId.equals(thisBoot())
-                    && pidNamespace.equals(thisPidNamespace());
-        }
-
-        /** Whether the process that took the lock is gone; a reused pid has a different start time. */
-        boolean isDeadProcessOnThisMachine() {
-            if (!pidIsCheckableHere()) {
-                return false;
-            }
-            Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-            if (process.isEmpty()) {
-                return true;
-            }
-            // Alive with an unknown start time: assume it is the owner rather than break a live lock.
-            return process.get().info().startInstant()
-                    .map(started -> Duration.between(processStart, started).abs().compareTo(START_TOLERANCE) > 0)
-                    .orElse(false);
-        }
-
-        String describe() {
-            return "pid " + pid + " on host " + host + " since " + acquired;
-        }
-
-        String text() {
-            return "# spark-mnist run lock: the run below renews it every " + Math.max(1, lease.toSeconds() / 3) + "s; another run"
-                    + " takes it over once it has not been renewed for " + lease.toSeconds() + "s\n"
-                    + "host=" + host + "\nboot-id=" + bootId + "\npid-namespace=" + pidNamespace + "\npid=" + pid
-                    + "\nprocess-start=" + processStart + "\nacquired=" + acquired + "\nlease-millis=" + lease.toMillis()
-                    + "\ntoken=" + token + "\n";
-        }
-
-        static Optional<Owner> parse(String text) {
-            try {
-                Properties p = new Properties();
-                p.load(new StringReader(text));
-                return Optional.of(new Owner(p.getProperty("host"), p.getProperty("boot-id", UNKNOWN),
-                        p.getProperty("pid-namespace", UNKNOWN), Long.parseLong(p.getProperty("pid")),
-                        Instant.parse(p.getProperty("process-start")), Instant.parse(p.getProperty("acquired")),
-                        Duration.ofMillis(Long.parseLong(p.getProperty("lease-millis"))), requireNonBlank(p.getProperty("token"))));
-            } catch (IOException | RuntimeException e) {
-                return Optional.empty();
-            }
-        }
-
-        private static String requireNonBlank(String token) {
-            if (token == null || token.isBlank()) {
-                throw new IllegalArgumentException("no token");
-            }
-            return token;
-        }
+        return new BadInputException("run " + runId + " is already running (" + seen.owner().get().describe() + "); it holds the lock "
+                + seen.path() + " and renews it; wait for it to finish or choose another run.id");
     }
 }

@@ -106,6 +106,11 @@ public record RunManifest(RunKind kind, String runId, String attempt, SortedMap<
 
     /** Looks at {@code dir} (the path of run {@code runId}) and decides whose it is. */
     static Existing inspect(OutputFiles files, Path dir, String runId) throws IOException {
+        // A symbolic link is not followed: one that dangles would otherwise look absent, and the commit's rename would refuse it.
+        Optional<String> link = files.symlinkTarget(dir);
+        if (link.isPresent()) {
+            return foreign(dir, "it is a symbolic link to " + link.get());
+        }
         FileStatus status;
         try {
             status = files.status(dir);
@@ -200,8 +205,10 @@ public record RunManifest(RunKind kind, String runId, String attempt, SortedMap<
         return parts.length == 2 && PlainName.problem(parts[0]).isEmpty() && LEGACY_MODEL_FILES.contains(withoutCrc(parts[1]));
     }
 
-    private static String withoutCrc(String name) {
-        return name.startsWith(".") && name.endsWith(".crc") ? name.substring(1, name.length() - 4) : name;
+    /** "name" for Hadoop's checksum file ".name.crc" of a file "name"; anything else as it is (".crc" names no file). */
+    static String withoutCrc(String name) {
+        boolean checksum = name.length() >= ".x.crc".length() && name.startsWith(".") && name.endsWith(".crc");
+        return checksum ? name.substring(1, name.length() - ".crc".length()) : name;
     }
 
     private static Optional<String> summaryRunId(OutputFiles files, Path summary) throws IOException {

@@ -2,7 +2,10 @@ package org.sparkmnist.output;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -21,31 +24,47 @@ import org.sparkmnist.config.PlainName;
  *
  * <pre>
  * &lt;output.dir&gt;/
- *   &lt;run.id&gt;/                          the committed run; _SUCCESS (its manifest, {@link RunManifest}) written last
- *   _temporary/&lt;run.id&gt;/
- *     lock                             the lease of the driver running this run.id ({@link RunLease})
- *     attempt-&lt;hex&gt;/run/               an attempt's outputs, until committed ({@link RunAttempt}); Spark's DataFrame
- *                                      writer writes a scoring run's predictions/ and rejects/ in it itself
- *     attempt-&lt;hex&gt;/scratch/&lt;name&gt;/    its staged minibatches
- *     checkpoints/&lt;model&gt;/epoch-NNNN/    the two newest per-epoch checkpoints per model ({@link RunCheckpoints})
- *     commit                           the commit record, only while a commit is under way ({@link RunCommit})
- *     previous/                        the replaced run, only while a commit is under way
+ *   &lt;run.id&gt;/                           the committed run; _SUCCESS (its manifest, {@link RunManifest}) written last
+ *   _spark-mnist/&lt;run.id&gt;/
+ *     lock-&lt;n&gt;                           the lease of the driver running this run.id, generation n ({@link RunLease})
+ *     holder-&lt;n&gt;-&lt;token&gt;/               everything that driver changes; sealed by the next one as dead-&lt;n&gt;-&lt;token&gt;/
+ *       attempt-&lt;hex&gt;/run/              an attempt's outputs, until committed ({@link RunAttempt}); Spark's DataFrame
+ *                                       writer writes a scoring run's predictions/ and rejects/ in it itself
+ *       attempt-&lt;hex&gt;/scratch/&lt;name&gt;/   its staged minibatches
+ *       checkpoints/&lt;model&gt;/epoch-NNNN/   a training run's two newest per-epoch checkpoints per model ({@link RunCheckpoints})
+ *       commit                          the commit record, only while a commit is under way ({@link RunCommit})
+ *       previous/                       the replaced run, only while a commit is under way
+ *       dead-&lt;n&gt;-&lt;token&gt;/               an earlier driver's directory, sealed, until recovered ({@link EarlierHolders})
  * </pre>
  *
- * <p>Opening a store takes the lock, then, under it and in this order, recovers a commit that an
- * earlier driver did not finish ({@link RunCommit#recover}) and deletes the attempt directories dead
- * drivers left. Closing it releases the lock and removes {@code _temporary/<run.id>} and
- * {@code _temporary} when they are empty.
+ * <p>{@code _spark-mnist} is a name no other tool uses, hidden from Hadoop's and Spark's input listing
+ * (a leading '_'), which no run.id can take. Hadoop's FileOutputCommitter deletes {@code _temporary}
+ * when any job writing straight into output.dir cleans up, which is why the store no longer lives
+ * there; what the previous version left in {@code _temporary/<run.id>/} is taken over ({@link LegacyStore}).
+ *
+ * <p>Opening a store takes the lock and creates the holder's directory; then, under the lock and in
+ * this order, it waits out a lock of the previous version's driver, refuses (a scoring run) to go on
+ * where a training run left checkpoints, seals the directories of earlier holders, recovers the
+ * commits an earlier driver did not finish ({@link RunCommit#recover}), oldest first, takes over the
+ * newest checkpoints, and deletes what is left of dead attempts. Closing it releases the lock, removes
+ * the holder's directory unless it keeps checkpoints or an unfinished commit for the next run, and
+ * removes {@code _spark-mnist/<run.id>} and {@code _spark-mnist} when they are empty.
  *
  * <p>Only a run this job committed is ever replaced: {@link #checkReplaceable} refuses (exit code 2,
  * before any training) anything else at {@code <output.dir>/<run.id>}, and the commit checks again.
- * Object stores (s3a, gs, abfs, ...) are refused: a rename there is a copy, not atomic, and
+ * A run of one kind never takes another kind's state: a scoring run given the run.id of an unfinished
+ * training run is refused before it changes anything, and only a training run's commit discards
+ * checkpoints. Two run.ids that differ only in case are refused as one on a filesystem that ignores
+ * case. Object stores (s3a, gs, abfs, ...) are refused: a rename there is a copy, not atomic, and
  * create-if-absent does not exclude a second writer, so neither the commit nor the lock would hold.
  */
 public final class RunStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunStore.class);
-    public static final String TEMPORARY = "_temporary";
+    /** The store's directory under output.dir. */
+    public static final String DIRECTORY = "_spark-mnist";
+    /** The prefix of a sealed holder directory. */
+    static final String DEAD = "dead-";
     /** Filesystems where rename is a copy and exclusive creation does not exclude: the store's guarantees cannot hold there. */
     static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "s3n", "gs", "abfs", "abfss", "wasb", "wasbs", "oss");
 
@@ -60,13 +79,13 @@ public final class RunStore implements AutoCloseable {
         this.lease = lease;
         this.runId = runId;
         this.kind = kind;
-        this.checkpoints = new RunCheckpoints(files);
+        this.checkpoints = new RunCheckpoints(files, lease.holder());
     }
 
     /**
      * Opens the store of {@code runId}, a run of {@code kind}, under {@code outputDir}: takes its lock
-     * (waiting up to about one {@code lease} for a holder that may be gone), recovers an interrupted
-     * commit, and sweeps dead attempts.
+     * (waiting up to about one {@code lease} for a holder that may be gone), and takes over what
+     * earlier drivers of the run.id left.
      */
     public static RunStore open(String outputDir, String runId, RunKind kind, Duration lease, Configuration hadoop)
             throws IOException {
@@ -79,7 +98,7 @@ public final class RunStore implements AutoCloseable {
         // A path without a scheme is on fs.defaultFS, which may be an object store too.
         refuseObjectStore(outputDir, fs.getUri().getScheme());
         OutputFiles files = new OutputFiles(fs, hadoop, fs.makeQualified(root), runId);
-        return lockAndRecover(files, runId, kind, lease);
+        return lockAndTakeOver(files, runId, kind, lease);
     }
 
     private static void refuseObjectStore(String outputDir, String scheme) {
@@ -91,18 +110,66 @@ public final class RunStore implements AutoCloseable {
         }
     }
 
-    private static RunStore lockAndRecover(OutputFiles files, String runId, RunKind kind, Duration lease) throws IOException {
-        RunLease held = RunLease.acquire(files, runId, lease);
+    private static RunStore lockAndTakeOver(OutputFiles files, String runId, RunKind kind, Duration lease) throws IOException {
+        RunLease held = RunLease.acquire(files, runId, lease, ProcessTable.SYSTEM);
         files.fenceWith(held::fenced);
         RunStore store = new RunStore(files, held, runId, kind);
         try {
-            RunCommit.recover(files, runId);
-            store.sweepDeadAttempts();
+            LegacyStore legacy = new LegacyStore(files, runId);
+            legacy.awaitOldDriver(lease);
+            EarlierHolders earlier = new EarlierHolders(files, runId, held.holder());
+            store.refuseAnotherKindsState(earlier, legacy);
+            earlier.seal(held.generation());
+            legacy.recoverCommit();
+            earlier.recover();
+            List<EarlierHolders.Checkpoints> candidates = new ArrayList<>(earlier.checkpoints());
+            legacy.checkpoints().ifPresent(path -> candidates.add(new EarlierHolders.Checkpoints(path, 0)));
+            earlier.adopt(candidates);
+            earlier.sweep();
+            legacy.sweep();
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
         }
         return store;
+    }
+
+    /** A scoring run stops, changing nothing, where a training run of its run.id left checkpoints to resume from. */
+    private void refuseAnotherKindsState(EarlierHolders earlier, LegacyStore legacy) throws IOException {
+        if (kind == RunKind.TRAINING) {
+            return;
+        }
+        Optional<Path> checkpoints = earlier.checkpoints().stream().map(EarlierHolders.Checkpoints::path).findFirst();
+        if (checkpoints.isEmpty()) {
+            checkpoints = legacy.checkpoints();
+        }
+        if (checkpoints.isPresent()) {
+            throw new BadInputException("run " + runId + " holds the checkpoints of a training run that did not finish (" + checkpoints.get()
+                    + "); a " + kind.label() + " run never touches a training run's state, and nothing was changed: finish that"
+                    + " training with output.mode=resume, or choose another run.id");
+        }
+    }
+
+    /**
+     * Refuses a run.id that differs only in case from the one {@code dir}'s directory already has:
+     * a filesystem that ignores case (macOS, Windows shares) would give both the same directory.
+     * Listing the parent shows the name as it was first created, whatever case was asked for.
+     */
+    static void requireExactCase(OutputFiles files, Path dir, String runId) throws IOException {
+        for (FileStatus status : files.list(dir.getParent())) {
+            String name = status.getPath().getName();
+            if (name.equals(runId)) {
+                return;
+            }
+        }
+        for (FileStatus status : files.list(dir.getParent())) {
+            String name = status.getPath().getName();
+            if (name.equalsIgnoreCase(runId)) {
+                throw new BadInputException("run.id " + runId + " differs only in case from run " + name + ", whose state is in "
+                        + status.getPath() + "; this filesystem does not tell the two apart, so they would share one lock,"
+                        + " checkpoints and commit: nothing was changed; choose another run.id");
+            }
+        }
     }
 
     /**
@@ -131,10 +198,14 @@ public final class RunStore implements AutoCloseable {
 
     /** Starts an attempt at the run; {@code overwrite}: whether it may replace a committed run at commit. */
     public RunAttempt startAttempt(boolean overwrite) throws IOException {
-        return new RunAttempt(this, files, overwrite);
+        return new RunAttempt(this, files, lease.holder(), overwrite);
     }
 
+    /** The run's checkpoints: a training run's state, which no run of another kind may change. */
     public RunCheckpoints checkpoints() {
+        if (kind != RunKind.TRAINING) {
+            throw new IllegalStateException("bug: a " + kind.label() + " run asked for checkpoints, which only training runs have");
+        }
         return checkpoints;
     }
 
@@ -150,22 +221,30 @@ public final class RunStore implements AutoCloseable {
         return lease;
     }
 
-    /** Releases the lock; removes {@code _temporary/<run.id>} and {@code _temporary} if nothing else is in them. */
+    /**
+     * Releases the lock; removes the holder's directory unless it keeps something for the next run
+     * (checkpoints, an unfinished commit), then {@code _spark-mnist/<run.id>} and {@code _spark-mnist}
+     * if nothing else is in them.
+     */
     @Override
     public void close() {
-        lease.close();
-        files.removeIfEmpty(files.runTemporary());
-        files.removeIfEmpty(files.runTemporary().getParent());
+        lease.close(keepsSomething());
+        if (files.removeIfEmpty(files.store())) {
+            files.removeIfEmpty(files.store().getParent());
+        }
     }
 
-    /** Attempt directories of killed drivers: their staged minibatches alone are as large as the data. */
-    private void sweepDeadAttempts() throws IOException {
-        for (FileStatus status : files.list(files.runTemporary())) {
-            String name = status.getPath().getName();
-            if (RunAttempt.isAttemptName(name) || name.startsWith(RunLease.LOCK + ".stale-")) {
-                LOG.info("removing {}, left by an earlier attempt of run {} that did not finish", status.getPath(), runId);
-                files.delete(status.getPath());
+    /** Whether the holder's directory holds anything but attempts, which are garbage once this run ends. */
+    private boolean keepsSomething() {
+        try {
+            for (FileStatus status : files.list(lease.holder())) {
+                if (!RunAttempt.isAttemptName(status.getPath().getName())) {
+                    return true;
+                }
             }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
         }
     }
 

@@ -178,6 +178,12 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void modelNamesThatDifferOnlyInCaseAreRefusedAsOneDirectory() {
+        String message = rejection("models=[mlp, MLP]", "model.MLP.hidden-layers=[5]");
+        assertTrue(message.contains("models") && message.contains("\"mlp\" and \"MLP\", which differ only in case"), message);
+    }
+
+    @Test
     void unknownEnumValueListsTheChoices() {
         String message = rejection("model.defaults.updater.name=adagrad");
         assertTrue(message.contains("adam, rmsprop, nesterovs, sgd") && message.contains("adagrad"), message);

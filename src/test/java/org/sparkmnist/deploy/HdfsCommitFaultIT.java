@@ -65,7 +65,7 @@ class HdfsCommitFaultIT {
     @Test
     void aLockOfAnotherHostOnHdfsIsRespectedWhileRenewedAndTakenOverOnceExpired() throws Exception {
         String output = fs.getUri() + "/locks";
-        Path lock = new Path(output + "/" + RunStore.TEMPORARY + "/r1/lock");
+        Path lock = new Path(output + "/" + RunStore.DIRECTORY + "/r1/lock-1");
         Duration lease = Duration.ofMillis(900);
         try (OutputStream out = fs.create(lock, false)) {
             out.write(("host=some-other-host\nboot-id=b\npid-namespace=pid:[1]\npid=1\nprocess-start=" + Instant.now()
@@ -99,6 +99,6 @@ class HdfsCommitFaultIT {
                 assertTrue(text.contains("pid=" + ProcessHandle.current().pid()), text);
             }
         }
-        assertTrue(!fs.exists(new Path(output + "/" + RunStore.TEMPORARY)), "released and cleaned up");
+        assertTrue(!fs.exists(new Path(output + "/" + RunStore.DIRECTORY)), "released and cleaned up");
     }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.job.MnistTrainingJob;
 import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
@@ -62,7 +63,7 @@ class HdfsIT {
             fs.copyFromLocalFile(new Path(file.toUri()), new Path(root + "/mnist/" + file.getFileName()));
         }
 
-        StagingWatcher watcher = new StagingWatcher(new Path(root + "/runs/_temporary"));
+        StagingWatcher watcher = new StagingWatcher(new Path(root + "/runs/" + RunStore.DIRECTORY));
         watcher.start();
         try {
             exit = MnistTrainingJob.execute(List.of("data.dir=" + root + "/mnist",
@@ -141,10 +142,10 @@ class HdfsIT {
     @Test
     void minibatchesWereStagedOnHdfsAndRemoved() throws IOException {
         // 391 training + 79 validation minibatches of 128: the watcher must have seen them on HDFS.
-        assertTrue(stagedFilesSeen >= 470, "minibatch files seen under /runs/_temporary: " + stagedFilesSeen);
-        Path temporary = new Path(root + "/runs/_temporary");
+        assertTrue(stagedFilesSeen >= 470, "minibatch files seen under /runs/" + RunStore.DIRECTORY + ": " + stagedFilesSeen);
+        Path temporary = new Path(root + "/runs/" + RunStore.DIRECTORY);
         assertFalse(fs.exists(temporary) && fs.listStatus(temporary).length > 0,
-                "left under /runs/_temporary: " + (fs.exists(temporary) ? Arrays.toString(fs.listStatus(temporary)) : ""));
+                "left under /runs/" + RunStore.DIRECTORY + ": " + (fs.exists(temporary) ? Arrays.toString(fs.listStatus(temporary)) : ""));
         List<String> runs = new ArrayList<>();
         for (FileStatus status : fs.listStatus(new Path(root + "/runs"))) {
             runs.add(status.getPath().getName());

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 import org.sparkmnist.testing.Scripts;
@@ -101,7 +102,7 @@ class StandaloneClusterIT {
     void submitExitsZeroAndCommitsTheRun() {
         assertEquals(0, submit.exitCode(), "spark-submit.sh failed:\n" + submit.tail(40));
         assertTrue(Files.exists(run.resolve("_SUCCESS")), "_SUCCESS");
-        assertFalse(Files.exists(run.getParent().resolve("_temporary")), "the staged minibatches must be removed");
+        assertFalse(Files.exists(run.getParent().resolve(RunStore.DIRECTORY)), "the staged minibatches must be removed");
     }
 
     @Test

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.IsolatedCluster;
 import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
@@ -277,7 +278,7 @@ class YarnIT {
 
     /**
      * Waits until the first attempt's driver has checkpointed the MLP's first epoch (the run store's
-     * {@code _temporary/<run.id>/checkpoints/mlp/epoch-0001}, renamed into place when complete),
+     * {@code _spark-mnist/<run.id>/holder-<n>-<token>/checkpoints/mlp/epoch-0001}, renamed into place when complete),
      * records the containers YARN gave the executors and their JVMs' JavaCPP options, then SIGKILLs
      * the application master's JVM (which in cluster mode is the driver) as a failing machine would,
      * in the middle of the second epoch.
@@ -293,7 +294,9 @@ class YarnIT {
             List<ApplicationAttemptReport> attempts = yarnClient.getApplicationAttempts(appId);
             if (!attempts.isEmpty() && attempts.get(0).getAMContainerId() != null) {
                 amContainer = attempts.get(0).getAMContainerId().toString();
-                if (fs.exists(new org.apache.hadoop.fs.Path(root + "/runs/_temporary/" + runId + "/checkpoints/mlp/epoch-0001"))) {
+                org.apache.hadoop.fs.FileStatus[] epoch = fs.globStatus(new org.apache.hadoop.fs.Path(root + "/runs/" + RunStore.DIRECTORY
+                        + "/" + runId + "/holder-*/checkpoints/mlp/epoch-0001"));
+                if (epoch != null && epoch.length > 0) {
                     break;
                 }
             }

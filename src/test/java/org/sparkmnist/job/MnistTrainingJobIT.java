@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
@@ -72,7 +73,7 @@ class MnistTrainingJobIT {
                 assertTrue(Files.isRegularFile(run.resolve(model).resolve(file)), model + "/" + file);
             }
         }
-        assertFalse(Files.exists(output.resolve("_temporary")), "the attempt's scratch must be removed");
+        assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)), "the attempt's scratch must be removed");
     }
 
     @Test

@@ -59,7 +59,7 @@ class OutputOwnershipTest {
         assertTrue(line.startsWith("spark-mnist: error: output.dir already holds ") && line.contains("victim")
                 && line.contains("notes.txt") && line.contains("nothing was moved or deleted"), line);
         assertSame(before, JobRuns.snapshot(output));
-        assertEquals(List.of("victim"), List.of(output.toFile().list()), "no _temporary may be left beside it");
+        assertEquals(List.of("victim"), List.of(output.toFile().list()), "no store directory may be left beside it");
     }
 
     @Test

@@ -18,15 +18,20 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.output.RunStore;
+import org.sparkmnist.scoring.MnistScoringJob;
 import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.Scripts;
+import org.sparkmnist.testing.StoreLayout;
 
 /**
  * Nothing lost when the driver dies: the real job, in a JVM of its own on the real MNIST, is killed
- * with SIGKILL after the MLP's second epoch (the softmax model has finished by then), and rerun with
- * output.mode=resume. The resumed run must take over the dead driver's lock, not retrain softmax,
- * continue the MLP from epoch 2, record each epoch once, and score as an uninterrupted run does.
+ * with SIGKILL after the MLP's second epoch (the softmax model has finished by then); a scoring run
+ * is then started under the same run.id, which must take over the dead driver's lock and be refused
+ * before Spark starts, leaving the checkpoints alone; and the training is rerun with
+ * output.mode=resume. The resumed run must not retrain softmax, continue the MLP from epoch 2, record
+ * each epoch once, and score as an uninterrupted run does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ResumeAfterKillIT {
@@ -42,6 +47,7 @@ class ResumeAfterKillIT {
     private String resumedLog;
     private String killedLog;
     private JobRuns.Result secondDriver;
+    private JobRuns.Result scoring;
     private Path resumed;
     private Path uninterrupted;
 
@@ -53,8 +59,8 @@ class ResumeAfterKillIT {
     @BeforeAll
     void killAfterTheSecondMlpEpochThenResume() throws Exception {
         deleteRecursively(work);
-        Path softmaxEpoch1 = output.resolve("_temporary/r/checkpoints/softmax/epoch-0001");
-        Path mlpEpoch2 = output.resolve("_temporary/r/checkpoints/mlp/epoch-0002");
+        String softmaxEpoch1 = "softmax/epoch-0001";
+        String mlpEpoch2 = "mlp/epoch-0002";
 
         // A short lease, renewed every second: a second driver sees the renewal, and is refused, within about a second.
         List<String> first = new java.util.ArrayList<>(args("r", "overwrite"));
@@ -74,6 +80,13 @@ class ResumeAfterKillIT {
         assertFalse(killedLog.contains("mlp epoch 3/"), "killed too late, after the MLP's last epoch:\n" + killedLog);
         assertFalse(Files.exists(output.resolve("r/_SUCCESS")), "a killed run must not be visible");
 
+        // A scoring run given the interrupted training run's run.id, with the softmax model it finished.
+        Path model = work.resolve("softmax-model.zip");
+        Files.copy(StoreLayout.checkpoint(output, "r", "softmax/epoch-000" + EPOCHS + "/model.zip").orElseThrow(), model);
+        scoring = JobRuns.inProcess(MnistScoringJob::execute, List.of("score.model.file=" + model, "score.model.normalize=true",
+                "score.input.path=" + MnistFiles.directory().resolve("t10k-images-idx3-ubyte"), "output.dir=" + output, "run.id=r",
+                "spark.master=local[1]"));
+
         resumedLog = runToEnd(args("r", "resume"), work.resolve("resumed.log"));
         resumed = output.resolve("r");
         // The same seeds without the interruption: what the resumed run should match.
@@ -81,9 +94,9 @@ class ResumeAfterKillIT {
         uninterrupted = output.resolve("u");
     }
 
-    private void awaitCheckpoint(Process driver, Path checkpoint) throws Exception {
+    private void awaitCheckpoint(Process driver, String checkpoint) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(MINUTES);
-        while (!Files.isDirectory(checkpoint)) {
+        while (StoreLayout.checkpoint(output, "r", checkpoint).isEmpty()) {
             assertTrue(driver.isAlive(), "the run ended before checkpoint " + checkpoint + ": " + Files.readString(work.resolve("killed.log")));
             assertTrue(System.nanoTime() < deadline, "no checkpoint " + checkpoint + " within " + MINUTES + " minutes");
             Thread.sleep(100);
@@ -105,12 +118,17 @@ class ResumeAfterKillIT {
     void aSecondDriverOfTheSameRunIsRefusedAtTheLock() {
         assertEquals(2, secondDriver.exitCode(), secondDriver.stderr());
         String line = secondDriver.lastLine();
-        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ") && line.contains("_temporary/r/lock"), line);
+        assertTrue(line.startsWith("spark-mnist: error: run r is already running (pid ")
+                && line.contains(RunStore.DIRECTORY + "/r/lock-"), line);
     }
 
     @Test
-    void theResumedRunTookOverTheDeadDriversLock() {
-        assertTrue(resumedLog.contains("took over the lock") && resumedLog.contains("no longer running"), resumedLog);
+    void aScoringRunUnderTheSameRunIdTookOverTheDeadDriversLockAndWasRefusedBeforeSpark() {
+        assertEquals(2, scoring.exitCode(), scoring.stderr());
+        assertTrue(scoring.stderr().contains("took over the lock") && scoring.stderr().contains("no longer running"), scoring.stderr());
+        assertTrue(scoring.lastLine().startsWith("spark-mnist: error: run r holds the checkpoints of a training run that did not finish"),
+                scoring.lastLine());
+        assertFalse(scoring.stderr().contains("task slots"), "refused before Spark starts:\n" + scoring.stderr());
     }
 
     @Test
@@ -139,8 +157,8 @@ class ResumeAfterKillIT {
         assertTrue(Files.exists(resumed.resolve("_SUCCESS")));
         JsonNode summary = JSON.readTree(resumed.resolve("summary.json").toFile());
         assertEquals(EPOCHS, summary.at("/models/mlp/epochs").asInt());
-        assertFalse(Files.exists(output.resolve("_temporary")),
-                "checkpoints, lock and the killed attempt must all be gone: " + listing(output.resolve("_temporary")));
+        assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)),
+                "checkpoints, lock and the killed attempt must all be gone: " + listing(output.resolve(RunStore.DIRECTORY)));
     }
 
     @Test

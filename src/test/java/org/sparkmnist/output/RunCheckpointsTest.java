@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.testing.StoreLayout;
 import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.training.EpochMetrics;
 
@@ -31,9 +32,11 @@ class RunCheckpointsTest {
 
     private RunStore store;
 
-    /** Where the store keeps run r1's checkpoints, as its documented layout says. */
-    private Path checkpointDirectory() {
-        return out.resolve("_temporary/r1/checkpoints");
+    /** Where the store keeps run r1's checkpoints, as its documented layout says: in its holder's directory. */
+    private Path checkpointDirectory() throws IOException {
+        try (var holders = Files.list(StoreLayout.store(out, "r1"))) {
+            return holders.filter(p -> p.getFileName().toString().startsWith("holder-")).findFirst().orElseThrow().resolve("checkpoints");
+        }
     }
 
     private RunCheckpoints checkpoints() throws IOException {
@@ -129,7 +132,7 @@ class RunCheckpointsTest {
     void checkpointsLiveUnderTheRunIdNotTheAttemptAndDiscardRemovesThem() throws IOException {
         RunCheckpoints checkpoints = checkpoints();
         checkpoints.save("mlp", trainedTinyNetwork(), history(1), Map.of());
-        assertTrue(Files.isDirectory(out.resolve("_temporary/r1/checkpoints/mlp/epoch-0001")));
+        assertTrue(Files.isDirectory(checkpointDirectory().resolve("mlp/epoch-0001")));
         checkpoints.discard();
         assertFalse(checkpoints.exists());
         assertTrue(checkpoints.load("mlp").isEmpty());

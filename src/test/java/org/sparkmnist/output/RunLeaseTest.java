@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.LockHolder;
+import org.sparkmnist.testing.StoreLayout;
 
 /** The run lock as a lease: who may take it over, when, and what a holder that lost it can still do. */
 class RunLeaseTest {
 
+    private static final ProcessTable PROCESSES = ProcessTable.SYSTEM;
     /** Short, so that expiry is seen within the test; the holder renews every third of it. */
     private static final Duration LEASE = Duration.ofMillis(900);
 
@@ -42,8 +44,9 @@ class RunLeaseTest {
         return RunStore.open(out.toString(), runId, RunKind.TRAINING, lease, new Configuration());
     }
 
+    /** The current lock of {@code runId}, or where the first one goes when there is none. */
     private Path lockFile(String runId) {
-        return out.resolve(RunStore.TEMPORARY).resolve(runId).resolve(RunLease.LOCK);
+        return StoreLayout.currentLock(out, runId).orElse(StoreLayout.store(out, runId).resolve(RunLease.LOCK + 1));
     }
 
     private String lockText(String runId) throws IOException {
@@ -60,7 +63,7 @@ class RunLeaseTest {
             assertTrue(lockText("r1").contains("pid=" + ProcessHandle.current().pid()), "the holder's lock must survive the refusal");
         }
         assertFalse(Files.exists(lockFile("r1")), "released at the end");
-        assertFalse(Files.exists(out.resolve(RunStore.TEMPORARY)), "an empty _temporary is removed with it");
+        assertFalse(Files.exists(out.resolve(RunStore.DIRECTORY)), "an empty store directory is removed with it");
         open("r1", LEASE).close();
     }
 
@@ -145,8 +148,7 @@ class RunLeaseTest {
     void staleLockOfADeadProcessOnThisMachineIsTakenOverAtOnce() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor(10, TimeUnit.SECONDS);
-        writeLock("r1", owner(RunLease.Owner.thisHost(), RunLease.Owner.thisPidNamespace(), dead.pid(), Instant.now().minusSeconds(60),
-                Duration.ofHours(1)));
+        writeLock("r1", owner(LockOwner.thisHost(), PROCESSES.pidNamespace(), dead.pid(), 1, Duration.ofHours(1)));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (RunStore taken = open("r1", LEASE)) {
                 assertTrue(lockText("r1").contains("pid=" + ProcessHandle.current().pid()));
@@ -157,15 +159,15 @@ class RunLeaseTest {
 
     @Test
     void lockOfAReusedPidIsStale() throws Exception {
-        // Our own pid, but recorded with a start time this process does not have: the pid was reused.
-        writeLock("r1", owner(RunLease.Owner.thisHost(), RunLease.Owner.thisPidNamespace(), ProcessHandle.current().pid(),
-                Instant.parse("2001-01-01T00:00:00Z"), Duration.ofHours(1)));
+        // Our own pid, but recorded with a start tick this process does not have: the pid was reused.
+        writeLock("r1", owner(LockOwner.thisHost(), PROCESSES.pidNamespace(), ProcessHandle.current().pid(), PROCESSES.selfStartTicks() + 1,
+                Duration.ofHours(1)));
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> open("r1", LEASE).close());
     }
 
     @Test
     void aLockFromAnotherHostIsTakenOverOnlyAfterAFullLeaseWithoutRenewal() throws IOException {
-        writeLock("r1", owner("some-other-host", "pid:[4026531836]", 1, Instant.now(), LEASE));
+        writeLock("r1", owner("some-other-host", "pid:[4026531836]", 1, 1, LEASE));
         long start = System.nanoTime();
         try (RunStore taken = open("r1", Duration.ofSeconds(60))) {
             assertTrue(System.nanoTime() - start >= LEASE.toNanos(), "taken before its lease had passed unrenewed");
@@ -176,9 +178,9 @@ class RunLeaseTest {
     @Test
     void aLockOfAnotherPidNamespaceOnTheSameHostIsNotTakenOverWhileRenewed() throws Exception {
         // Another container with the same host name: its pid 1 may well be alive there, whatever it is here.
-        RunLease.Owner other = owner(RunLease.Owner.thisHost(), "pid:[4026599999]", deadPid(), Instant.now(), LEASE);
-        assertFalse(other.pidIsCheckableHere());
-        assertFalse(other.isDeadProcessOnThisMachine());
+        LockOwner other = owner(LockOwner.thisHost(), "pid:[4026599999]", deadPid(), 1, LEASE);
+        assertFalse(other.pidIsCheckableHere(PROCESSES));
+        assertFalse(other.isDeadProcessOnThisMachine(PROCESSES));
         writeLock("r1", other);
         AtomicBoolean renewing = new AtomicBoolean(true);
         Thread renewer = new Thread(() -> {
@@ -221,13 +223,137 @@ class RunLeaseTest {
             RunAttempt attempt = store.startAttempt(true);
             attempt.writeText("summary.json", "{\"run_id\": \"r1\"}");
             // What a contender that judged the lease expired leaves: its own lock in place of ours.
-            Files.writeString(lockFile("r1"), owner("some-other-host", "pid:[1]", 42, Instant.now(), LEASE).text());
+            Files.writeString(lockFile("r1"), owner("some-other-host", "pid:[1]", 42, 1, LEASE).text());
             IOException lost = assertThrows(IOException.class, () -> attempt.commit(new TreeMap<>()));
             assertTrue(lost.getMessage().contains("lost the lock") && lost.getMessage().contains("some-other-host"), lost.getMessage());
             assertThrows(IllegalStateException.class, () -> attempt.writeText("report.html", "x"), "a lost lease fences every write");
             assertFalse(Files.exists(out.resolve("r1")));
         }
         assertTrue(lockText("r1").contains("host=some-other-host"), "the new holder's lock is not released by the old holder");
+    }
+
+    @Test
+    void aLiveHolderIsNotTakenOverWhenTheWallClockWasSteppedSinceItStarted() throws Exception {
+        Process live = new ProcessBuilder("sleep", "600").start();
+        try {
+            long ticks = ((ProcessTable.Running) PROCESSES.look(live.pid())).startTicks();
+            // Its wall-clock start as read before the clock was stepped back an hour: only the tick count is still right.
+            Instant steppedStart = live.info().startInstant().orElseThrow().plus(Duration.ofHours(1));
+            LockOwner holder = new LockOwner(LockOwner.thisHost(), PROCESSES.bootId(), PROCESSES.pidNamespace(), PROCESSES.selfUid(),
+                    live.pid(), ticks, steppedStart, steppedStart, LEASE, "t-live");
+            writeLock("r1", holder);
+            Path lock = lockFile("r1");
+            AtomicBoolean renewing = new AtomicBoolean(true);
+            Thread renewer = renewing(lock, renewing);
+            try {
+                String message = assertThrows(BadInputException.class, () -> open("r1", LEASE)).getMessage();
+                assertTrue(message.contains("already running (pid " + live.pid()), message);
+                assertTrue(Files.readString(lock).contains("token=t-live"), "the live holder's lock is untouched");
+            } finally {
+                renewing.set(false);
+                renewer.join();
+            }
+        } finally {
+            live.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void ofManyDriversRacingForAnExpiredLockOneTakesItAndTheOthersAreRefused() throws Exception {
+        int drivers = 6;
+        Duration ours = Duration.ofMillis(1500);
+        ExecutorService pool = Executors.newFixedThreadPool(drivers);
+        try {
+            for (int round = 0; round < 4; round++) {
+                String runId = "race" + round;
+                // Another host's lock with a short lease: every driver sees it expire at about the same moment.
+                writeLock(runId, owner("some-other-host", "pid:[1]", 7, 1, Duration.ofMillis(100)));
+                CyclicBarrier start = new CyclicBarrier(drivers);
+                List<Future<RunStore>> results = new ArrayList<>();
+                for (int i = 0; i < drivers; i++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            return open(runId, ours);
+                        } catch (BadInputException refused) {
+                            return null;
+                        }
+                    }));
+                }
+                List<RunStore> held = new ArrayList<>();
+                try {
+                    for (Future<RunStore> result : results) {
+                        // Anything but a store or a refusal (exit 2), such as a NoSuchFileException of a lost rename race, fails here.
+                        RunStore store = result.get(60, TimeUnit.SECONDS);
+                        if (store != null) {
+                            held.add(store);
+                        }
+                    }
+                    assertEquals(1, held.size(), "round " + round);
+                } finally {
+                    held.forEach(RunStore::close);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void removingTheEmptyStoreDirectoryNeverTakesALockCreatedAtThatInstant() throws Exception {
+        org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(out.toUri());
+        FileSystem local = FileSystem.getLocal(new Configuration());
+        OutputFiles other = new OutputFiles(local, new Configuration(), root, "r2");
+        OutputFiles files = new OutputFiles(local, new Configuration(), root, "r1");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread remover = new Thread(() -> {
+            while (!stop.get()) {
+                // What a run of r2 does as it ends: remove the store's directory if it looks empty.
+                other.removeIfEmpty(other.store().getParent());
+            }
+        });
+        remover.start();
+        int lost = 0;
+        try {
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            org.apache.hadoop.fs.Path lock = new org.apache.hadoop.fs.Path(files.store(), "lock-1");
+            while (System.nanoTime() < until) {
+                try {
+                    files.mkdirStore();
+                    if (!files.createExclusive(lock, new byte[] {1})) {
+                        continue;
+                    }
+                } catch (java.io.FileNotFoundException removedFirst) {
+                    continue;
+                }
+                if (!Files.exists(Path.of(lock.toUri()))) {
+                    lost++;
+                }
+                files.delete(lock);
+                files.removeIfEmpty(files.store());
+            }
+        } finally {
+            stop.set(true);
+            remover.join();
+        }
+        assertEquals(0, lost, "locks deleted by a concurrent removal of an empty-looking directory");
+    }
+
+    private Thread renewing(Path lock, AtomicBoolean renewing) {
+        Thread renewer = new Thread(() -> {
+            long time = System.currentTimeMillis();
+            while (renewing.get()) {
+                try {
+                    time += 1000;
+                    Files.setLastModifiedTime(lock, FileTime.fromMillis(time));
+                    Thread.sleep(LEASE.toMillis() / 3);
+                } catch (IOException | InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        renewer.start();
+        return renewer;
     }
 
     @Test
@@ -252,11 +378,13 @@ class RunLeaseTest {
         return dead.pid();
     }
 
-    private static RunLease.Owner owner(String host, String pidNamespace, long pid, Instant processStart, Duration lease) {
-        return new RunLease.Owner(host, RunLease.Owner.thisBoot(), pidNamespace, pid, processStart, processStart, lease, "t-" + pid + host);
+    private static LockOwner owner(String host, String pidNamespace, long pid, long startTicks, Duration lease) {
+        Instant now = Instant.now();
+        return new LockOwner(host, PROCESSES.bootId(), pidNamespace, PROCESSES.selfUid(), pid, startTicks, now, now, lease,
+                "t-" + pid + host);
     }
 
-    private void writeLock(String runId, RunLease.Owner owner) throws IOException {
+    private void writeLock(String runId, LockOwner owner) throws IOException {
         Files.createDirectories(lockFile(runId).getParent());
         Files.writeString(lockFile(runId), owner.text());
     }

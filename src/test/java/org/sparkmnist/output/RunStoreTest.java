@@ -84,7 +84,7 @@ class RunStoreTest {
     void commitLeavesNoTemporaryFilesOrChecksums() throws IOException {
         commit("r1", "first");
         commit("r1", "second");
-        assertFalse(Files.exists(out.resolve(RunStore.TEMPORARY)));
+        assertFalse(Files.exists(out.resolve(RunStore.DIRECTORY)));
         try (var files = Files.walk(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".crc")));
         }
@@ -101,7 +101,7 @@ class RunStoreTest {
             failed.abandon();
         }
         assertEquals(before, summary("r1"));
-        assertFalse(Files.exists(out.resolve(RunStore.TEMPORARY)));
+        assertFalse(Files.exists(out.resolve(RunStore.DIRECTORY)));
     }
 
     @Test
@@ -156,15 +156,16 @@ class RunStoreTest {
 
     @Test
     void deadAttemptsOfTheRunAreRemovedAndNothingElse() throws IOException {
-        Path temporary = out.resolve(RunStore.TEMPORARY);
-        for (String dir : List.of("r1/attempt-0a1b2c3d", "r1/attempt-x", "r1/checkpoints", "r10/attempt-0a1b2c3d", "r1-0a1b2c3d")) {
-            Files.createDirectories(temporary.resolve(dir).resolve("scratch"));
+        Path store = out.resolve(RunStore.DIRECTORY);
+        for (String dir : List.of("r1/holder-3-0123456789abcdef/attempt-0a1b2c3d/scratch", "r1/notes", "r10/holder-1-0123456789abcdef/attempt-0a1b2c3d",
+                "r1-0a1b2c3d/scratch")) {
+            Files.createDirectories(store.resolve(dir));
         }
         open("r1").close();
-        try (var left = Files.walk(temporary, 2)) {
-            assertEquals(List.of("r1", "r1-0a1b2c3d", "r1-0a1b2c3d/scratch", "r1/attempt-x", "r1/checkpoints", "r10",
-                            "r10/attempt-0a1b2c3d"),
-                    left.filter(p -> !p.equals(temporary)).map(p -> temporary.relativize(p).toString()).sorted().toList());
+        try (var left = Files.walk(store, 3)) {
+            assertEquals(List.of("r1", "r1-0a1b2c3d", "r1-0a1b2c3d/scratch", "r1/notes", "r10", "r10/holder-1-0123456789abcdef",
+                            "r10/holder-1-0123456789abcdef/attempt-0a1b2c3d"),
+                    left.filter(p -> !p.equals(store)).map(p -> store.relativize(p).toString()).sorted().toList());
         }
     }
 
@@ -234,7 +235,8 @@ class RunStoreTest {
         try (RunStore store = open("r1")) {
             OutputFiles files = new OutputFiles(org.apache.hadoop.fs.FileSystem.getLocal(new Configuration()), new Configuration(),
                     new org.apache.hadoop.fs.Path(out.toUri()), "r1");
-            for (String path : List.of("precious.txt", "r2", "_temporary/r2/lock", "_temporary/r1/../r2/x", "_temporary")) {
+            for (String path : List.of("precious.txt", "r2", RunStore.DIRECTORY + "/r2/lock-1", RunStore.DIRECTORY + "/r1/../r2/x",
+                    RunStore.DIRECTORY, "_temporary", "_temporary/r1", "_temporary/r1/notes.txt", "_temporary/0/_temporary")) {
                 org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(out.toUri()), path);
                 assertThrows(IllegalStateException.class, () -> files.delete(p), path);
             }
@@ -245,7 +247,7 @@ class RunStoreTest {
 
     @Test
     void everyNameTheStoreUsesBesideRunsAndModelsIsReservedFromConfigNames() {
-        for (String name : List.of(RunStore.TEMPORARY, RunManifest.SUCCESS, RunManifest.SUMMARY, "report.html")) {
+        for (String name : List.of(RunStore.DIRECTORY, "_temporary", RunManifest.SUCCESS, RunManifest.SUMMARY, "report.html")) {
             assertTrue(PlainName.problem(name).isPresent(), name);
         }
     }

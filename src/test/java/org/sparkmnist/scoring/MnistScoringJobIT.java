@@ -30,6 +30,7 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
@@ -203,8 +204,8 @@ class MnistScoringJobIT {
             fs.copyToLocalFile(new org.apache.hadoop.fs.Path(uri + "/scores/mixed"), hadoopPath(local));
             assertMixedScored(parquet(local.resolve("predictions")), parquet(local.resolve("rejects")), uri + "/in/mixed/");
             assertTrue(fs.isFile(new org.apache.hadoop.fs.Path(uri + "/scores/mixed/_SUCCESS")));
-            FileStatus[] left = fs.exists(new org.apache.hadoop.fs.Path(uri + "/scores/_temporary"))
-                    ? fs.listStatus(new org.apache.hadoop.fs.Path(uri + "/scores/_temporary")) : new FileStatus[0];
+            FileStatus[] left = fs.exists(new org.apache.hadoop.fs.Path(uri + "/scores/" + RunStore.DIRECTORY))
+                    ? fs.listStatus(new org.apache.hadoop.fs.Path(uri + "/scores/" + RunStore.DIRECTORY)) : new FileStatus[0];
             assertEquals(0, left.length, "no attempt or lock left on HDFS: " + Arrays.toString(left));
         } finally {
             hdfs.shutdown(true);

@@ -26,6 +26,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.JobRuns;
@@ -185,7 +186,7 @@ class MnistScoringJobTest {
         assertEquals(GOOD.size(), confusionTotal);
         assertEquals(11, Files.readAllLines(scored.resolve("classes.csv")).size());
         assertTrue(Files.exists(scored.resolve("_SUCCESS")));
-        assertFalse(Files.exists(output.resolve("_temporary")), "the attempt and the lock are gone");
+        assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)), "the attempt and the lock are gone");
     }
 
     @Test
@@ -197,10 +198,10 @@ class MnistScoringJobTest {
         assertTrue(line.startsWith("spark-mnist: error: 3 of 14 inputs (21.43%) were rejected, more than score.max-reject-share = 0.01"
                 + " allows; nothing was written; e.g. file:"), line);
         try (Stream<Path> left = Files.walk(output)) {
-            assertEquals(List.of(output), left.filter(p -> !p.equals(output.resolve("_temporary"))).toList(),
+            assertEquals(List.of(output), left.filter(p -> !p.equals(output.resolve(RunStore.DIRECTORY))).toList(),
                     "no run directory and nothing in _temporary");
         }
-        assertFalse(Files.exists(output.resolve("_temporary")) && Files.list(output.resolve("_temporary")).findAny().isPresent());
+        assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)) && Files.list(output.resolve(RunStore.DIRECTORY)).findAny().isPresent());
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkmnist.output.RunStore;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.StoredRuns;
@@ -156,7 +157,7 @@ class ScoringBadInputTest {
         for (String file : before.keySet()) {
             assertTrue(Arrays.equals(before.get(file), after.get(file)), file + " changed");
         }
-        assertFalse(Files.exists(output.resolve("_temporary")), "no attempt, no lock");
+        assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)), "no attempt, no lock");
     }
 
     /** A committed training run "good", which scoring must never replace or touch. */

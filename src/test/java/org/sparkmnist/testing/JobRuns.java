@@ -97,6 +97,17 @@ public final class JobRuns {
         return files;
     }
 
+    /** Deletes {@code dir} and everything below it, if it exists. */
+    public static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
     private static final class TeeStream extends java.io.OutputStream {
         private final java.io.OutputStream first;
         private final java.io.OutputStream second;
