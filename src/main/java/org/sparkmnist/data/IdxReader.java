@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -28,6 +27,12 @@ public final class IdxReader {
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
     /** Where a gzipped body's buffer starts before it doubles: a megabyte, a hundredth of MNIST's training images. */
     private static final int FIRST_GZIP_CHUNK = 1 << 20;
+    /**
+     * How far a gzip stream is inflated on, past a problem found in it, to look for corruption behind
+     * the problem: more than any MNIST file holds (47 MB), and a bound, since a stream can inflate to
+     * any length from a few megabytes on disk.
+     */
+    private static final long CORRUPTION_SEARCH_BYTES = 64L << 20;
 
     private final Configuration hadoop;
 
@@ -185,11 +190,19 @@ public final class IdxReader {
     /**
      * A corrupt gzip stream can decompress into a plausible but wrong header (absurd sizes, a bad
      * magic number) long before its checksum is reached. Reading on to the checksum tells the user
-     * the real problem; a gzip that checks out keeps the original message.
+     * the real problem; a gzip that checks out, or that is still inflating after
+     * {@link #CORRUPTION_SEARCH_BYTES}, keeps the original message.
      */
     private static BadInputException gzipCorruptionBehind(Path file, DataInputStream in, BadInputException original) {
         try {
-            in.transferTo(OutputStream.nullOutputStream());
+            byte[] buffer = new byte[1 << 16];
+            for (long read = 0; read < CORRUPTION_SEARCH_BYTES; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, CORRUPTION_SEARCH_BYTES - read));
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
             return original;
         } catch (ZipException e) {
             return bad(file, "is not a valid gzip file: " + e.getMessage());

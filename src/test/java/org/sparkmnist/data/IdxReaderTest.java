@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,6 +214,26 @@ class IdxReaderTest {
         long allocated = allocatedBytes() - before;
         assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
         assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 labels");
+    }
+
+    /** Bytes this thread has read from local files through Hadoop's filesystem. */
+    private static long bytesReadFromLocalFiles() {
+        return FileSystem.getStatistics("file", RawLocalFileSystem.class).getThreadStatistics().getBytesRead();
+    }
+
+    /**
+     * Ten labels as declared, then a gigabyte more inside the gzip stream: refused as data after the
+     * labels, having read a small part of the file, not inflated to its end (which only costs time,
+     * but a stream can inflate for as long as anyone likes).
+     */
+    @Test
+    void aGzippedBodyInflatingFarPastItsHeaderIsRefusedWithoutFollowingItToItsEnd() throws Exception {
+        Path file = IdxFiles.gzippedLabels(dir.resolve("labels.gz"), 10, new byte[10], 1L << 30);
+        long before = bytesReadFromLocalFiles();
+        String message = failure(() -> reader.readLabels(new org.apache.hadoop.fs.Path(file.toUri()), 10));
+        long read = bytesReadFromLocalFiles() - before;
+        assertTrue(message.contains("labels.gz has data after the 10 labels"), message);
+        assertTrue(read < Files.size(file) / 4, read + " bytes read of a file of " + Files.size(file));
     }
 
     @Test
