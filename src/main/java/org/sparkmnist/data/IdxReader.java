@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
@@ -87,13 +88,54 @@ public final class IdxReader {
         });
     }
 
+    /**
+     * The header of an image file, checked as {@link #readImages} checks it, with a plain file's
+     * length (metadata); nothing of the body is read. It is what the labels are compared with
+     * before either body is read ({@link #readLabels(Path, int, IdxHeader, String)}).
+     */
+    public IdxHeader imagesHeader(Path file, int rows, int cols) {
+        return read(file, (in, opened) -> {
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
+            if (!opened.gzipped()) {
+                checkBodyLength(file, opened, header);
+            }
+            return header;
+        });
+    }
+
+    /**
+     * The labels of the image file {@code imagesFile}, whose header is {@code images}: one label per
+     * image. The counts are compared as soon as the label file's header is read, so a label file that
+     * declares more (a gzip stream can inflate to gigabytes from a few megabytes) costs its header, not
+     * its body; the body is then read as far as the header says and not a byte further.
+     */
+    public IdxLabels readLabels(Path file, int classes, IdxHeader images, String imagesFile) {
+        return readLabels(file, classes, header -> {
+            if (header.count() != images.count()) {
+                throw bad(file, "declares " + header.count() + " labels but " + imagesFile + " declares " + images.count()
+                        + " images; expected one label per image");
+            }
+        });
+    }
+
+    /** A label file on its own, bounded by its own header: for tools and tests that have no images to compare it with. */
     public IdxLabels readLabels(Path file, int classes) {
+        return readLabels(file, classes, header -> {
+        });
+    }
+
+    private IdxLabels readLabels(Path file, int classes, Consumer<IdxHeader> agreesWithImages) {
         return read(file, (in, opened) -> {
             IdxHeader header = readHeader(file, in, IdxHeader.Kind.LABELS);
             int count = header.count();
             if (count <= 0) {
                 throw bad(file, "declares " + count + " labels; expected at least one");
             }
+            if (!opened.gzipped()) {
+                // A plain file's length is metadata: a short or long file is named as such before anything else.
+                checkBodyLength(file, opened, header);
+            }
+            agreesWithImages.accept(header);
             byte[] labels = readBody(file, in, opened, header);
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;

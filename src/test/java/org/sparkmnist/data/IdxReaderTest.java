@@ -236,6 +236,43 @@ class IdxReaderTest {
         assertTrue(read < Files.size(file) / 4, read + " bytes read of a file of " + Files.size(file));
     }
 
+    /**
+     * Two billion labels declared for ten images, in a gzip stream that really inflates to 256 MB:
+     * refused for the count once the header is read, without allocating for the body.
+     */
+    @Test
+    void labelsDeclaringMoreThanTheirImagesAreRefusedBeforeTheirBodyIsRead() {
+        Path file = IdxFiles.gzippedLabels(dir.resolve("labels.gz"), 2_000_000_000, new byte[0], 256L << 20);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readLabels(new org.apache.hadoop.fs.Path(file.toUri()), 10, IdxHeader.images(10, 28, 28),
+                "images"));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("labels.gz declares 2000000000 labels but images declares 10 images; expected one label per image"),
+                message);
+        assertTrue(allocated < 16L << 20, allocated + " bytes allocated to refuse a header");
+    }
+
+    @Test
+    void labelsAgreeingWithTheirImagesAreReadWhole() {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.cyclicLabels(12, 10), true);
+        assertEquals(12, reader.readLabels(file, 10, IdxHeader.images(12, 28, 28), "images").count());
+    }
+
+    /** A plain file's length is metadata: a file shorter than its header says is called truncated, whatever the images say. */
+    @Test
+    void aShortPlainLabelFileIsCalledTruncatedBeforeItsCountIsCompared() {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[10]), false);
+        String message = failure(() -> reader.readLabels(file, 10, IdxHeader.images(10, 28, 28), "images"));
+        assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
+    }
+
+    @Test
+    void anImageHeaderIsReadAloneWithAPlainFilesLengthChecked() {
+        assertEquals(IdxHeader.images(5, 2, 3), reader.imagesHeader(write("images", IdxFiles.randomImages(5, 2, 3, 9), false), 2, 3));
+        String message = failure(() -> reader.imagesHeader(write("short", IdxFiles.rawImages(0x803, 6, 2, 3, new byte[30]), false), 2, 3));
+        assertTrue(message.contains("is truncated"), message);
+    }
+
     @Test
     void aGzippedBodyLargerThanItsFirstBufferIsReadWhole() {
         byte[] content = IdxFiles.randomImages(3000, 28, 28, 8);

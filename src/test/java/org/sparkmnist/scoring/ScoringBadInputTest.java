@@ -104,7 +104,7 @@ class ScoringBadInputTest {
                 new Case("idx images of another size", s -> Setup.write(s.idx, IdxFiles.randomImages(12, 20, 20, 2)),
                         List.of("images-idx3-ubyte (20x20) has 400 pixels per image but the model", "takes 784")),
                 new Case("labels of another count", s -> Setup.write(s.labels, IdxFiles.cyclicLabels(11, 10)),
-                        List.of("labels-idx1-ubyte (score.input.labels) holds 11 labels", "holds 12 images")),
+                        List.of("labels-idx1-ubyte declares 11 labels", "images-idx3-ubyte declares 12 images")),
                 new Case("bad labels csv", s -> {
                     s.set("score.input.path", s.images.toString());
                     s.set("score.input.labels", Setup.write(s.root.resolve("labels.csv"), "file,label\na.png,12\n".getBytes()).toString());
