@@ -85,6 +85,13 @@ class SecretMaskingTest {
         assertEquals(java.util.Set.of(), SecretMasking.secretsIn("db.password", "abc"), "too short to search for in free text");
     }
 
+    /** Masking every "true" would mask the job's own records (summary.json's "normalize": true). */
+    @Test
+    void aSecretSoundingSwitchIsNotASecret() {
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.yarn.security.credentials.hive.enabled", "false"));
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.security.credentials.enabled", "TRUE"));
+    }
+
     @Test
     void effectiveConfigInSummaryAndLogsIsMasked() {
         JobSettings settings = SettingsLoader.load(List.of("output.dir=hdfs://bob:topsecret@nn/runs", "run.id=r1"));
