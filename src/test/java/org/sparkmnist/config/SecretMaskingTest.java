@@ -93,6 +93,14 @@ class SecretMaskingTest {
     }
 
     @Test
+    void whatCheckpointsAndTheManifestRecordOfTheConfigIsMasked() {
+        JobSettings settings = SettingsLoader.load(List.of("data.train-images=hdfs://bob:topsecret@nn/mnist/train", "run.id=r1"));
+        String identity = settings.checkpointIdentity("mlp").toString();
+        assertFalse(identity.contains("topsecret"), identity);
+        assertTrue(identity.contains("data.train-images=\"hdfs://****@nn/mnist/train\""), identity);
+    }
+
+    @Test
     void effectiveConfigInSummaryAndLogsIsMasked() {
         JobSettings settings = SettingsLoader.load(List.of("output.dir=hdfs://bob:topsecret@nn/runs", "run.id=r1"));
         assertFalse(settings.effectiveJson().contains("topsecret"), settings.effectiveJson());
