@@ -44,7 +44,10 @@ final class IdxInput implements ScoringInput {
         this.schema = PredictionSchema.byIndex(classes);
     }
 
-    /** The labels' header is compared with the images' before either body is read (see {@link IdxReader#readLabels(Path, int, IdxHeader, String)}). */
+    /**
+     * Checks {@code file} and its labels on the driver: the labels' header is compared with the
+     * images' before either body is read ({@link IdxReader#readLabels(Path, int, IdxHeader, String)}).
+     */
     static IdxInput check(Path file, Optional<String> labelFile, ScoringModel model, Configuration hadoop) {
         IdxReader reader = new IdxReader(hadoop);
         IdxHeader header = reader.imagesHeader(file, 0, 0);
