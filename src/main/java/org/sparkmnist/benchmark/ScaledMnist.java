@@ -136,11 +136,7 @@ public final class ScaledMnist {
         long start = System.nanoTime();
         IdxReader reader = new IdxReader(hadoop);
         IdxImageFile images = reader.checkImages(reader.locate(from, TRAIN_IMAGES), 0, 0);
-        IdxLabels labels = reader.readLabels(reader.locate(from, TRAIN_LABELS), 256);
-        if (labels.count() != images.count()) {
-            throw new BadInputException("data file " + labels.source() + " holds " + labels.count() + " labels but "
-                    + images.source() + " holds " + images.count() + " images; expected one label per image");
-        }
+        IdxLabels labels = reader.readLabels(reader.locate(from, TRAIN_LABELS), 256, images.header(), images.source());
         if ((long) images.count() * copies > Integer.MAX_VALUE) {
             throw new BadInputException("--copies " + copies + " of " + images.count() + " images exceed what an idx file can count");
         }

@@ -36,11 +36,7 @@ final class ScoringImages {
         Configuration hadoop = new Configuration();
         IdxReader reader = new IdxReader(hadoop);
         IdxImageFile images = reader.checkImages(sourceImages, 0, 0);
-        IdxLabels labels = reader.readLabels(sourceLabels, 256);
-        if (labels.count() != images.count()) {
-            throw new BadInputException(sourceLabels + " holds " + labels.count() + " labels but " + sourceImages + " holds "
-                    + images.count() + " images");
-        }
+        IdxLabels labels = reader.readLabels(sourceLabels, 256, images.header(), sourceImages.toString());
         long most = (long) images.count() * PixelShift.COPIES.size();
         if (count < 1 || count > most) {
             throw new BadInputException("cannot make " + count + " scoring images of " + images.count() + " in " + sourceImages

@@ -91,16 +91,19 @@ public final class SingleJvmBaseline {
     static String run(JobSettings settings, Optional<ParallelWrapperSettings> wrapper) throws Exception {
         DataSettings data = settings.data();
         IdxReader reader = new IdxReader(new Configuration());
-        IdxImages images = reader.readImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
-        IdxLabels labels = reader.readLabels(reader.locate(data.dir(), data.trainLabels()), data.classes());
+        org.apache.hadoop.fs.Path trainImages = reader.locate(data.dir(), data.trainImages());
+        IdxLabels labels = reader.readLabels(reader.locate(data.dir(), data.trainLabels()), data.classes(),
+                reader.imagesHeader(trainImages, data.rows(), data.cols()), trainImages.toString());
+        IdxImages images = reader.readImages(trainImages, data.rows(), data.cols());
         MnistSplit split = MnistSplit.of(images.count(), settings.split());
         int batch = settings.train().batchSize();
         Encoding encoding = Encoding.of(data);
         List<DataSet> train = minibatches(images, labels, split.train(), batch, encoding);
         List<DataSet> validation = minibatches(images, labels, split.validation(), batch, encoding);
-        DataSet test = encoding.encodeAll(
-                reader.readImages(reader.locate(data.dir(), data.testImages()), data.rows(), data.cols()),
-                reader.readLabels(reader.locate(data.dir(), data.testLabels()), data.classes()));
+        org.apache.hadoop.fs.Path testImages = reader.locate(data.dir(), data.testImages());
+        IdxLabels testLabels = reader.readLabels(reader.locate(data.dir(), data.testLabels()), data.classes(),
+                reader.imagesHeader(testImages, data.rows(), data.cols()), testImages.toString());
+        DataSet test = encoding.encodeAll(reader.readImages(testImages, data.rows(), data.cols()), testLabels);
 
         ModelSpec spec = settings.models().get(0);
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.configuration(spec, data.pixels(), data.classes()));

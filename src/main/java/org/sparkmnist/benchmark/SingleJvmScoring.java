@@ -76,7 +76,8 @@ public final class SingleJvmScoring {
         // Checked before the clock starts, as the job checks it on its driver: header, exact length, the model's width.
         IdxImageFile file = reader.checkImages(input, 0, 0);
         model.requireInputs(file.pixelsPerImage(), "idx file " + input);
-        Optional<IdxLabels> labels = settings.input().labels().map(name -> reader.readLabels(new org.apache.hadoop.fs.Path(name), model.classes()));
+        Optional<IdxLabels> labels = settings.input().labels()
+                .map(name -> reader.readLabels(new org.apache.hadoop.fs.Path(name), model.classes(), file.header(), input.toString()));
         Encoding encoding = new Encoding(model.classes(), model.normalize());
         int batch = settings.batchSize();
 
@@ -104,10 +105,6 @@ public final class SingleJvmScoring {
         LOG.info("scored {} images in {}s ({} images/s) in one JVM, minibatches of {}", images.count(), String.format("%.2f", seconds),
                 Math.round(images.count() / seconds), batch);
         if (labels.isPresent()) {
-            if (labels.get().count() != images.count()) {
-                throw new BadInputException("labels file " + labels.get().source() + " holds " + labels.get().count() + " labels but "
-                        + input + " holds " + images.count() + " images");
-            }
             long correct = 0;
             for (int i = 0; i < predictions.length; i++) {
                 correct += predictions[i] == (labels.get().labels()[i] & 0xFF) ? 1 : 0;

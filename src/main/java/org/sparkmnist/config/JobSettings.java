@@ -37,14 +37,17 @@ public record JobSettings(
     /**
      * What a checkpoint of {@code model} must agree with to be resumed: the data's shape and
      * encoding, the split, the model's definition and the training recipe, as flat key = value.
+     * Checkpoints and the committed run's manifest record it, so its values are masked as the
+     * effective config is ({@link SecretMasking#mask}); a resume compares masked with masked.
      */
     public SortedMap<String, String> checkpointIdentity(String model) {
+        Config shown = SecretMasking.mask(effective);
         SortedMap<String, String> identity = new TreeMap<>();
         for (String section : List.of("data", "split", "train")) {
-            flatten(section, effective.getConfig(section), identity);
+            flatten(section, shown.getConfig(section), identity);
         }
-        Config own = effective.hasPath("model." + model) ? effective.getConfig("model." + model) : effective.getConfig("model.defaults");
-        flatten("model." + model, own.withFallback(effective.getConfig("model.defaults")), identity);
+        Config own = shown.hasPath("model." + model) ? shown.getConfig("model." + model) : shown.getConfig("model.defaults");
+        flatten("model." + model, own.withFallback(shown.getConfig("model.defaults")), identity);
         identity.keySet().removeAll(FREE_ON_RESUME);
         return identity;
     }

@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hides secrets in anything that shows config to people: summary.json, report.html, logs and error
- * messages. Run directories get shared and logs get pasted into tickets, so a credential that
- * reaches the config (an {@code fs.s3a.secret.key}, a password in an {@code hdfs://} URI) must not
+ * The rules of what is secret, for anything that shows config to people: summary.json, report.html,
+ * logs and error messages ({@link KnownSecrets} applies them to any text). Run directories get
+ * shared and logs get pasted into tickets, so a credential that reaches the config (an {@code fs.s3a.secret.key}, a password in an {@code hdfs://} URI) must not
  * travel with them.
  *
  * <p>The rule: a key is secret when any word of any segment of its path is one of {@link #SECRET_WORDS}.
@@ -97,11 +97,14 @@ public final class SecretMasking {
     /**
      * The secrets in {@code key = value}, as they may show up in free text: the value itself when the
      * key names a secret, and the user-info of a URI in it (whole, its password part, and both
-     * percent-decoded). Values shorter than {@link #SHORTEST_SEARCHED} are left out.
+     * percent-decoded). Values shorter than {@link #SHORTEST_SEARCHED} are left out, and so are
+     * {@code true} and {@code false}: a secret-sounding switch ({@code ...credentials.enabled}) is a
+     * setting, and masking every "true" would mask the job's own records. {@link KnownSecrets} masks
+     * text with what this finds.
      */
     public static Set<String> secretsIn(String key, String value) {
         Set<String> secrets = new HashSet<>();
-        if (isSecret(key)) {
+        if (isSecret(key) && !value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
             secrets.add(value);
         }
         Matcher m = URI_USER_INFO.matcher(value);

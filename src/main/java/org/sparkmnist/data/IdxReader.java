@@ -5,9 +5,9 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
@@ -28,6 +28,12 @@ public final class IdxReader {
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
     /** Where a gzipped body's buffer starts before it doubles: a megabyte, a hundredth of MNIST's training images. */
     private static final int FIRST_GZIP_CHUNK = 1 << 20;
+    /**
+     * How far a gzip stream is inflated on, past a problem found in it, to look for corruption behind
+     * the problem: more than any MNIST file holds (47 MB), and a bound, since a stream can inflate to
+     * any length from a few megabytes on disk.
+     */
+    private static final long CORRUPTION_SEARCH_BYTES = 64L << 20;
 
     private final Configuration hadoop;
 
@@ -82,13 +88,54 @@ public final class IdxReader {
         });
     }
 
+    /**
+     * The header of an image file, checked as {@link #readImages} checks it, with a plain file's
+     * length (metadata); nothing of the body is read. It is what the labels are compared with
+     * before either body is read ({@link #readLabels(Path, int, IdxHeader, String)}).
+     */
+    public IdxHeader imagesHeader(Path file, int rows, int cols) {
+        return read(file, (in, opened) -> {
+            IdxHeader header = readImagesHeader(file, in, rows, cols);
+            if (!opened.gzipped()) {
+                checkBodyLength(file, opened, header);
+            }
+            return header;
+        });
+    }
+
+    /**
+     * The labels of the image file {@code imagesFile}, whose header is {@code images}: one label per
+     * image. The counts are compared as soon as the label file's header is read, so a label file that
+     * declares more (a gzip stream can inflate to gigabytes from a few megabytes) costs its header, not
+     * its body; the body is then read as far as the header says and not a byte further.
+     */
+    public IdxLabels readLabels(Path file, int classes, IdxHeader images, String imagesFile) {
+        return readLabels(file, classes, header -> {
+            if (header.count() != images.count()) {
+                throw bad(file, "declares " + header.count() + " labels but " + imagesFile + " declares " + images.count()
+                        + " images; expected one label per image");
+            }
+        });
+    }
+
+    /** A label file on its own, bounded by its own header: for tools and tests that have no images to compare it with. */
     public IdxLabels readLabels(Path file, int classes) {
+        return readLabels(file, classes, header -> {
+        });
+    }
+
+    private IdxLabels readLabels(Path file, int classes, Consumer<IdxHeader> agreesWithImages) {
         return read(file, (in, opened) -> {
             IdxHeader header = readHeader(file, in, IdxHeader.Kind.LABELS);
             int count = header.count();
             if (count <= 0) {
                 throw bad(file, "declares " + count + " labels; expected at least one");
             }
+            if (!opened.gzipped()) {
+                // A plain file's length is metadata: a short or long file is named as such before anything else.
+                checkBodyLength(file, opened, header);
+            }
+            agreesWithImages.accept(header);
             byte[] labels = readBody(file, in, opened, header);
             for (int i = 0; i < count; i++) {
                 int label = labels[i] & 0xFF;
@@ -185,11 +232,19 @@ public final class IdxReader {
     /**
      * A corrupt gzip stream can decompress into a plausible but wrong header (absurd sizes, a bad
      * magic number) long before its checksum is reached. Reading on to the checksum tells the user
-     * the real problem; a gzip that checks out keeps the original message.
+     * the real problem; a gzip that checks out, or that is still inflating after
+     * {@link #CORRUPTION_SEARCH_BYTES}, keeps the original message.
      */
     private static BadInputException gzipCorruptionBehind(Path file, DataInputStream in, BadInputException original) {
         try {
-            in.transferTo(OutputStream.nullOutputStream());
+            byte[] buffer = new byte[1 << 16];
+            for (long read = 0; read < CORRUPTION_SEARCH_BYTES; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, CORRUPTION_SEARCH_BYTES - read));
+                if (n < 0) {
+                    break;
+                }
+                read += n;
+            }
             return original;
         } catch (ZipException e) {
             return bad(file, "is not a valid gzip file: " + e.getMessage());

@@ -1,14 +1,16 @@
 package org.sparkmnist.data;
 
 import org.apache.hadoop.conf.Configuration;
-import org.sparkmnist.BadInputException;
+import org.apache.hadoop.fs.Path;
 import org.sparkmnist.config.DataSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Checks the four idx files of data.dir on the driver and that images and labels agree, before
- * Spark starts; loads all but the training images (see {@link MnistData}).
+ * Spark starts; loads all but the training images (see {@link MnistData}). Each label file is
+ * compared with its image file's header before either body is read, so that what the driver reads
+ * is bounded by headers that agree with each other, whatever a file claims or inflates to.
  */
 public final class MnistLoader {
 
@@ -19,12 +21,12 @@ public final class MnistLoader {
 
     public static MnistData load(DataSettings settings, Configuration hadoop) {
         IdxReader reader = new IdxReader(hadoop);
-        IdxImageFile trainImages = reader.checkImages(reader.locate(settings.dir(), settings.trainImages()), settings.rows(), settings.cols());
-        IdxLabels trainLabels = reader.readLabels(reader.locate(settings.dir(), settings.trainLabels()), settings.classes());
-        IdxImages testImages = reader.readImages(reader.locate(settings.dir(), settings.testImages()), settings.rows(), settings.cols());
-        IdxLabels testLabels = reader.readLabels(reader.locate(settings.dir(), settings.testLabels()), settings.classes());
-        requireSameCount(trainImages.source(), trainImages.count(), trainLabels);
-        requireSameCount(testImages.source(), testImages.count(), testLabels);
+        Path trainImagesFile = reader.locate(settings.dir(), settings.trainImages());
+        IdxLabels trainLabels = labelsOf(reader, trainImagesFile, reader.locate(settings.dir(), settings.trainLabels()), settings);
+        IdxImageFile trainImages = reader.checkImages(trainImagesFile, settings.rows(), settings.cols());
+        Path testImagesFile = reader.locate(settings.dir(), settings.testImages());
+        IdxLabels testLabels = labelsOf(reader, testImagesFile, reader.locate(settings.dir(), settings.testLabels()), settings);
+        IdxImages testImages = reader.readImages(testImagesFile, settings.rows(), settings.cols());
         // The tutorial prints these shapes first; seeing them is the quickest check that the right files were read.
         LOG.info("train images ({}, {}, {}), labels ({},) from {}", trainImages.count(), trainImages.rows(), trainImages.cols(),
                 trainLabels.count(), settings.dir());
@@ -32,10 +34,9 @@ public final class MnistLoader {
         return new MnistData(trainImages, trainLabels, testImages, testLabels);
     }
 
-    private static void requireSameCount(String images, int imageCount, IdxLabels labels) {
-        if (imageCount != labels.count()) {
-            throw new BadInputException("data file " + labels.source() + " holds " + labels.count() + " labels but "
-                    + images + " holds " + imageCount + " images; expected one label per image");
-        }
+    /** The labels in {@code labels}, one per image that {@code images}' header declares. */
+    private static IdxLabels labelsOf(IdxReader reader, Path images, Path labels, DataSettings settings) {
+        IdxHeader header = reader.imagesHeader(images, settings.rows(), settings.cols());
+        return reader.readLabels(labels, settings.classes(), header, images.toString());
     }
 }

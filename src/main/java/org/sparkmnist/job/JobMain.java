@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.ToIntFunction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
+import org.sparkmnist.config.KnownSecrets;
 import org.sparkmnist.config.SecretMasking;
 import org.sparkmnist.config.SparkSettings;
 import org.sparkmnist.model.nativebuild.NativeBuild;
@@ -30,12 +31,12 @@ public final class JobMain {
     }
 
     /**
-     * Once the settings are read: their secrets are masked in every later line, libraries log at
-     * spark.log-level, and this JVM loads the ND4J native build that fits its CPU (before anything
-     * else loads ND4J, and after the log level is set, so ND4J's start-up stays quiet).
+     * Once the settings are read: their secrets are masked in every later line, file and row,
+     * libraries log at spark.log-level, and this JVM loads the ND4J native build that fits its CPU
+     * (before anything else loads ND4J, and after the log level is set, so ND4J's start-up stays quiet).
      */
     public static void settingsRead(Config effective, SparkSettings spark) {
-        MaskedConsole.learn(SecretMasking.secretsIn(effective));
+        KnownSecrets.learn(SecretMasking.secretsIn(effective));
         QuietLogging.apply(spark.logLevel());
         NativeBuild.prepareThisJvm();
     }

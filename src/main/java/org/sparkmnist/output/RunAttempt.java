@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmnist.config.KnownSecrets;
 
 /**
  * One attempt at a run: its outputs are written under {@code <holder>/attempt-<hex>/run/} and its
@@ -59,7 +60,10 @@ public final class RunAttempt {
         return files.fileSystem().makeQualified(new Path(new Path(dir, RUN), checkedRelative(relative)));
     }
 
-    /** Writes one output file of the run, {@code relative} to the run directory ("summary.json", "mlp/metrics.csv"). */
+    /**
+     * Writes one binary output file of the run, {@code relative} to the run directory ("mlp/model.zip",
+     * "mlp/loss.png"), as it is: text goes through {@link #writeText}, which masks secrets.
+     */
     public void write(String relative, StreamWriter writer) throws IOException {
         Path file = new Path(new Path(dir, RUN), checkedRelative(relative));
         files.mkdirBelow(holder, file.getParent());
@@ -68,8 +72,14 @@ public final class RunAttempt {
         }
     }
 
+    /**
+     * Writes one text file of the run with every secret this JVM knows masked ({@link KnownSecrets}):
+     * the one way a run's text reaches a file, whatever put the secret in it (a model's URI, a path,
+     * a library's message).
+     */
     public void writeText(String relative, String text) throws IOException {
-        write(relative, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+        String masked = KnownSecrets.thisJvm().mask(text);
+        write(relative, out -> out.write(masked.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -18,8 +18,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.TaskCompletionListener;
-import org.sparkmnist.BadInputException;
 import org.sparkmnist.data.ConfigurationBytes;
+import org.sparkmnist.data.IdxHeader;
 import org.sparkmnist.data.IdxImageFile;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
@@ -44,16 +44,16 @@ final class IdxInput implements ScoringInput {
         this.schema = PredictionSchema.byIndex(classes);
     }
 
+    /**
+     * Checks {@code file} and its labels on the driver: the labels' header is compared with the
+     * images' before either body is read ({@link IdxReader#readLabels(Path, int, IdxHeader, String)}).
+     */
     static IdxInput check(Path file, Optional<String> labelFile, ScoringModel model, Configuration hadoop) {
         IdxReader reader = new IdxReader(hadoop);
-        IdxImageFile images = reader.checkImages(file, 0, 0);
-        model.requireInputs(images.pixelsPerImage(), "idx file " + file + " (" + images.rows() + "x" + images.cols() + ")");
-        Optional<IdxLabels> labels = labelFile.map(name -> reader.readLabels(new Path(name), model.classes()));
-        if (labels.isPresent() && labels.get().count() != images.count()) {
-            throw new BadInputException("labels file " + labels.get().source() + " (score.input.labels) holds " + labels.get().count()
-                    + " labels but " + file + " holds " + images.count() + " images; expected one label per image");
-        }
-        return new IdxInput(images, labels, model.classes());
+        IdxHeader header = reader.imagesHeader(file, 0, 0);
+        model.requireInputs(header.exampleBytes(), "idx file " + file + " (" + header.rows() + "x" + header.cols() + ")");
+        Optional<IdxLabels> labels = labelFile.map(name -> reader.readLabels(new Path(name), model.classes(), header, file.toString()));
+        return new IdxInput(reader.checkImages(file, 0, 0), labels, model.classes());
     }
 
     @Override

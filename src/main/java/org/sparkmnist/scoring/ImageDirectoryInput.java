@@ -64,7 +64,8 @@ final class ImageDirectoryInput implements ScoringInput {
                 throw new BadInputException("input directory " + dir + " (score.input.path) holds no files to score"
                         + " (names starting with '_' or '.' are skipped)");
             }
-            Map<String, Integer> labels = labelsPath.map(p -> LabelsCsv.read(p, model.classes(), hadoop)).orElse(Map.of());
+            Map<String, Integer> labels = labelsPath.map(p -> LabelsCsv.read(p, model.classes(), dir.toString(), listing.files(), hadoop))
+                    .orElse(Map.of());
             return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), conversion,
                     model.classes());
         } catch (IOException e) {

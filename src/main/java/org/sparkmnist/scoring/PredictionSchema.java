@@ -9,6 +9,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkmnist.config.KnownSecrets;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -19,6 +20,11 @@ import static org.apache.spark.sql.functions.col;
  * set only for a rejected input, whose prediction columns are null. The predictions output keeps
  * all but {@code reason} (and {@code label} when there are no labels); the rejects output keeps the
  * identity and {@code reason}.
+ *
+ * <p>Rows are made here, on the executors, and every text in them (a path, a reason, which may quote
+ * a library's message) is masked as the driver's files are ({@link #maskingWith}): a path keeps its
+ * scheme, host and path, which is all that names the file, and loses only its user-info
+ * ({@code hdfs://****@nn:8020/digits/7.png}).
  */
 final class PredictionSchema implements java.io.Serializable {
 
@@ -33,20 +39,27 @@ final class PredictionSchema implements java.io.Serializable {
 
     private final String identity;
     private final int classes;
+    private final KnownSecrets secrets;
 
-    private PredictionSchema(String identity, int classes) {
+    private PredictionSchema(String identity, int classes, KnownSecrets secrets) {
         this.identity = identity;
         this.classes = classes;
+        this.secrets = secrets;
     }
 
     /** Rows identified by their index in an idx file. */
     static PredictionSchema byIndex(int classes) {
-        return new PredictionSchema(INDEX, classes);
+        return new PredictionSchema(INDEX, classes, KnownSecrets.NONE);
     }
 
     /** Rows identified by their file's path. */
     static PredictionSchema byPath(int classes) {
-        return new PredictionSchema(PATH, classes);
+        return new PredictionSchema(PATH, classes, KnownSecrets.NONE);
+    }
+
+    /** This schema, making rows whose texts are masked with {@code secrets} (the driver's, shipped with the task). */
+    PredictionSchema maskingWith(KnownSecrets secrets) {
+        return new PredictionSchema(identity, classes, secrets);
     }
 
     String identity() {
@@ -109,7 +122,7 @@ final class PredictionSchema implements java.io.Serializable {
         for (int c = 0; c < classes; c++) {
             values[4 + c] = probabilities[c];
         }
-        return RowFactory.create(values);
+        return row(values);
     }
 
     Row rejected(InputDigit digit) {
@@ -117,6 +130,16 @@ final class PredictionSchema implements java.io.Serializable {
         values[0] = digit.id();
         values[1] = digit.label();
         values[classes + 4] = digit.reason();
+        return row(values);
+    }
+
+    /** The one place a row is made: its texts masked. */
+    private Row row(Object[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof String text) {
+                values[i] = secrets.mask(text);
+            }
+        }
         return RowFactory.create(values);
     }
 }

@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkmnist.config.KnownSecrets;
 import org.sparkmnist.data.Encoding;
 
 /**
@@ -48,7 +49,8 @@ final class ScoredInputs implements AutoCloseable {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String key = UUID.randomUUID().toString();
         Broadcast<byte[]> bytes = context.broadcast(model.bytes());
-        PredictionSchema schema = input.schema();
+        // Rows are made on the executors: they mask their texts with the secrets the driver knows.
+        PredictionSchema schema = input.schema().maskingWith(KnownSecrets.thisJvm());
         JavaRDD<Row> rows = input.digits(spark).mapPartitions(new PartitionScorer(key, bytes, new Encoding(model.classes(), model.normalize()), batchSize, schema));
         Dataset<Row> frame = spark.createDataFrame(rows, schema.type()).persist();
         return new ScoredInputs(frame, schema, input.labelled(), key, bytes);

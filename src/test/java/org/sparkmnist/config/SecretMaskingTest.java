@@ -85,6 +85,21 @@ class SecretMaskingTest {
         assertEquals(java.util.Set.of(), SecretMasking.secretsIn("db.password", "abc"), "too short to search for in free text");
     }
 
+    /** Masking every "true" would mask the job's own records (summary.json's "normalize": true). */
+    @Test
+    void aSecretSoundingSwitchIsNotASecret() {
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.yarn.security.credentials.hive.enabled", "false"));
+        assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.security.credentials.enabled", "TRUE"));
+    }
+
+    @Test
+    void whatCheckpointsAndTheManifestRecordOfTheConfigIsMasked() {
+        JobSettings settings = SettingsLoader.load(List.of("data.train-images=hdfs://bob:topsecret@nn/mnist/train", "run.id=r1"));
+        String identity = settings.checkpointIdentity("mlp").toString();
+        assertFalse(identity.contains("topsecret"), identity);
+        assertTrue(identity.contains("data.train-images=\"hdfs://****@nn/mnist/train\""), identity);
+    }
+
     @Test
     void effectiveConfigInSummaryAndLogsIsMasked() {
         JobSettings settings = SettingsLoader.load(List.of("output.dir=hdfs://bob:topsecret@nn/runs", "run.id=r1"));

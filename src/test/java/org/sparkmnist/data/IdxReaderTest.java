@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -212,6 +214,63 @@ class IdxReaderTest {
         long allocated = allocatedBytes() - before;
         assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
         assertTrue(allocated < 64L << 20, allocated + " bytes allocated to read a file of 10 labels");
+    }
+
+    /** Bytes this thread has read from local files through Hadoop's filesystem. */
+    private static long bytesReadFromLocalFiles() {
+        return FileSystem.getStatistics("file", RawLocalFileSystem.class).getThreadStatistics().getBytesRead();
+    }
+
+    /**
+     * Ten labels as declared, then a gigabyte more inside the gzip stream: refused as data after the
+     * labels, having read a small part of the file, not inflated to its end (which only costs time,
+     * but a stream can inflate for as long as anyone likes).
+     */
+    @Test
+    void aGzippedBodyInflatingFarPastItsHeaderIsRefusedWithoutFollowingItToItsEnd() throws Exception {
+        Path file = IdxFiles.gzippedLabels(dir.resolve("labels.gz"), 10, new byte[10], 1L << 30);
+        long before = bytesReadFromLocalFiles();
+        String message = failure(() -> reader.readLabels(new org.apache.hadoop.fs.Path(file.toUri()), 10));
+        long read = bytesReadFromLocalFiles() - before;
+        assertTrue(message.contains("labels.gz has data after the 10 labels"), message);
+        assertTrue(read < Files.size(file) / 4, read + " bytes read of a file of " + Files.size(file));
+    }
+
+    /**
+     * Two billion labels declared for ten images, in a gzip stream that really inflates to 256 MB:
+     * refused for the count once the header is read, without allocating for the body.
+     */
+    @Test
+    void labelsDeclaringMoreThanTheirImagesAreRefusedBeforeTheirBodyIsRead() {
+        Path file = IdxFiles.gzippedLabels(dir.resolve("labels.gz"), 2_000_000_000, new byte[0], 256L << 20);
+        long before = allocatedBytes();
+        String message = failure(() -> reader.readLabels(new org.apache.hadoop.fs.Path(file.toUri()), 10, IdxHeader.images(10, 28, 28),
+                "images"));
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("labels.gz declares 2000000000 labels but images declares 10 images; expected one label per image"),
+                message);
+        assertTrue(allocated < 16L << 20, allocated + " bytes allocated to refuse a header");
+    }
+
+    @Test
+    void labelsAgreeingWithTheirImagesAreReadWhole() {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.cyclicLabels(12, 10), true);
+        assertEquals(12, reader.readLabels(file, 10, IdxHeader.images(12, 28, 28), "images").count());
+    }
+
+    /** A plain file's length is metadata: a file shorter than its header says is called truncated, whatever the images say. */
+    @Test
+    void aShortPlainLabelFileIsCalledTruncatedBeforeItsCountIsCompared() {
+        org.apache.hadoop.fs.Path file = write("labels", IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[10]), false);
+        String message = failure(() -> reader.readLabels(file, 10, IdxHeader.images(10, 28, 28), "images"));
+        assertTrue(message.contains("is truncated") && message.contains("2000000000 labels"), message);
+    }
+
+    @Test
+    void anImageHeaderIsReadAloneWithAPlainFilesLengthChecked() {
+        assertEquals(IdxHeader.images(5, 2, 3), reader.imagesHeader(write("images", IdxFiles.randomImages(5, 2, 3, 9), false), 2, 3));
+        String message = failure(() -> reader.imagesHeader(write("short", IdxFiles.rawImages(0x803, 6, 2, 3, new byte[30]), false), 2, 3));
+        assertTrue(message.contains("is truncated"), message);
     }
 
     @Test

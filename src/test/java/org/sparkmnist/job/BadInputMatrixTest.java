@@ -117,8 +117,13 @@ class BadInputMatrixTest {
                         List.of("t10k-images-idx3-ubyte", "2000000 images of 28x28 (1568000000 bytes)", (TEST * 784) + " bytes follow")),
                 new Case("gzipped label header claiming more labels than the file holds", s -> {
                     s.delete("train-labels-idx1-ubyte");
+                    s.write("train-labels-idx1-ubyte.gz", IdxFiles.gzip(IdxFiles.rawLabels(0x801, TRAIN, new byte[TRAIN - 5])));
+                }, List.of("train-labels-idx1-ubyte.gz", "is truncated", TRAIN + " labels", (TRAIN - 5) + " bytes follow")),
+                new Case("gzipped label header claiming far more labels than there are images", s -> {
+                    s.delete("train-labels-idx1-ubyte");
                     s.write("train-labels-idx1-ubyte.gz", IdxFiles.gzip(IdxFiles.rawLabels(0x801, 2_000_000_000, new byte[TRAIN])));
-                }, List.of("train-labels-idx1-ubyte.gz", "is truncated", "2000000000 labels")),
+                }, List.of("train-labels-idx1-ubyte.gz declares 2000000000 labels", "train-images-idx3-ubyte declares 30 images",
+                        "expected one label per image")),
                 new Case("image and label counts differ", s -> s.write("train-labels-idx1-ubyte", IdxFiles.cyclicLabels(TRAIN - 1, 10)),
                         List.of("train-labels-idx1-ubyte", "29 labels", "train-images-idx3-ubyte", "30 images")),
                 new Case("label outside 0..9", s -> {

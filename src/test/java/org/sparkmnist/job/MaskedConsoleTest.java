@@ -6,13 +6,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.sparkmnist.config.KnownSecrets;
 
 class MaskedConsoleTest {
 
     private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    private final MaskedConsole.Masker masker = new MaskedConsole.Masker(Set.of("t0p/s@cret", "s@cret"));
-    private final PrintStream out = new PrintStream(new MaskedConsole.MaskingStream(sink, masker), true, StandardCharsets.UTF_8);
+    private final AtomicReference<KnownSecrets> secrets = new AtomicReference<>(KnownSecrets.of(Set.of("t0p/s@cret", "s@cret")));
+    private final PrintStream out = new PrintStream(new MaskedConsole.MaskingStream(sink, secrets::get), true, StandardCharsets.UTF_8);
 
     private String written() {
         return sink.toString(StandardCharsets.UTF_8);
@@ -37,9 +39,18 @@ class MaskedConsoleTest {
 
     @Test
     void secretsLearntLaterAreMaskedFromThenOn() {
-        masker.add(Set.of("from-a-conf-file"));
+        secrets.set(secrets.get().with(Set.of("from-a-conf-file")));
         out.println("value from-a-conf-file");
         assertEquals("value ****\n", written());
+    }
+
+    /** Spark prints a setting's value as it is, a private key over several lines. */
+    @Test
+    void aSecretOfSeveralLinesIsMaskedOnEveryLineItSpans() {
+        secrets.set(secrets.get().with(Set.of("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEA\n-----END PRIVATE KEY-----")));
+        out.println("spark.ssl.privateKey=-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEA\n"
+                + "-----END PRIVATE KEY-----\nspark.ui.enabled=false");
+        assertEquals("spark.ssl.privateKey=****\n****\n****\n****\nspark.ui.enabled=false\n", written());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,13 +20,27 @@ class LabelsCsvTest {
     @TempDir
     Path dir;
 
-    private Map<String, Integer> read(String content) throws IOException {
+    /** The labels of a directory of {@code files} files to score. */
+    private Map<String, Integer> read(String content, long files) throws IOException {
         Path file = Files.writeString(dir.resolve("labels.csv"), content);
-        return LabelsCsv.read(new org.apache.hadoop.fs.Path(file.toUri()), 10, new Configuration());
+        return LabelsCsv.read(new org.apache.hadoop.fs.Path(file.toUri()), 10, "images", files, new Configuration());
+    }
+
+    private Map<String, Integer> read(String content) throws IOException {
+        return read(content, 100);
     }
 
     private String refusal(String content) {
-        return assertThrows(BadInputException.class, () -> read(content)).getMessage();
+        return refusal(content, 100);
+    }
+
+    private String refusal(String content, long files) {
+        return assertThrows(BadInputException.class, () -> read(content, files)).getMessage();
+    }
+
+    /** What this thread has allocated on the heap so far. */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     @Test
@@ -47,5 +62,32 @@ class LabelsCsvTest {
         assertTrue(refusal("file,label\na.png\n").contains("line 2 must be \"<file>,<label>\""));
         assertTrue(refusal("file,label\na.png,1\na.png,2\n").contains("line 3 labels a.png a second time"));
         assertTrue(refusal("file,label\n\n").contains("labels no image"));
+    }
+
+    @Test
+    void everyLineEndEndsALine() throws IOException {
+        assertEquals(Map.of("a.png", 1, "b.png", 2, "c.png", 3), read("file,label\r\na.png,1\rb.png,2\r\n\nc.png,3"));
+    }
+
+    @Test
+    void moreLabelsThanTheDirectoryHoldsFilesAreRefusedAtTheFirstOneTooMany() throws IOException {
+        assertEquals(2, read("file,label\na.png,1\n\nb.png,2\n", 2).size());
+        String message = refusal("file,label\na.png,1\nb.png,2\nc.png,3\nd.png,4\n", 2);
+        assertTrue(message.contains("line 4 is one label too many: the directory images (score.input.path) holds 2 files to score"), message);
+    }
+
+    /** A file of one 32 MB line: refused at the bound, having read a little more than the bound. */
+    @Test
+    void aLineLongerThanAnyPathIsRefusedWithoutBeingReadWhole() throws IOException {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(
+                Files.writeString(dir.resolve("labels.csv"), "file,label\n" + "a".repeat(32 << 20)).toUri());
+        Configuration hadoop = new Configuration();
+        // The filesystem and its configuration are loaded before the count starts: they are not the file's cost.
+        file.getFileSystem(hadoop).getFileStatus(file);
+        long before = allocatedBytes();
+        String message = assertThrows(BadInputException.class, () -> LabelsCsv.read(file, 10, "images", 100, hadoop)).getMessage();
+        long allocated = allocatedBytes() - before;
+        assertTrue(message.contains("line 2 is longer than " + LabelsCsv.LONGEST_LINE + " characters"), message);
+        assertTrue(allocated < 4L << 20, allocated + " bytes allocated to refuse one long line");
     }
 }

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.broadcast.Broadcast;
@@ -21,6 +25,7 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.sparkmnist.config.KnownSecrets;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.testing.TinyModels;
 import scala.reflect.ClassTag$;
@@ -104,6 +109,39 @@ class PartitionScorerTest {
             }
             assertEquals(predicted, row.getInt(2));
             assertEquals(expected[predicted], row.getFloat(3), 1e-6);
+        }
+    }
+
+    /**
+     * A row is made on an executor with the driver's secrets: its path loses only its user-info (it
+     * still names the file) and a reason quoting a library's message loses the secret in it, on a
+     * schema that has travelled to the executor as a task does.
+     */
+    @Test
+    void theTextsOfRowsMadeOnAnExecutorAreMasked() throws Exception {
+        PredictionSchema schema = serialisedAndBack(PredictionSchema.byPath(10).maskingWith(KnownSecrets.of(Set.of("row-s3cret-77"))));
+        byte[] pixels = new byte[784];
+        List<InputDigit> inputs = List.of(InputDigit.of("hdfs://alice:pw-77@nn:8020/digits/7.png", 7, pixels),
+                InputDigit.rejected("hdfs://alice:pw-77@nn:8020/digits/8.png", null, "cannot be read: token row-s3cret-77 expired"));
+        String key = UUID.randomUUID().toString();
+        List<Row> rows = new ArrayList<>();
+        new PartitionScorer(key, local(bytes), new Encoding(10, true), 8, schema).call(inputs.iterator()).forEachRemaining(rows::add);
+        ExecutorModels.forget(key);
+
+        assertEquals("hdfs://****@nn:8020/digits/7.png", rows.get(0).getString(0));
+        assertEquals("/digits/7.png", new org.apache.hadoop.fs.Path(rows.get(0).getString(0)).toUri().getPath(), "still the file's path");
+        assertEquals("hdfs://****@nn:8020/digits/8.png", rows.get(1).getString(0));
+        assertEquals("cannot be read: token **** expired", rows.get(1).getString(14));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T serialisedAndBack(T value) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ObjectOutputStream objects = new ObjectOutputStream(out)) {
+            objects.writeObject(value);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            return (T) in.readObject();
         }
     }
 

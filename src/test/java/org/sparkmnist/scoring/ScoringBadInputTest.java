@@ -105,11 +105,21 @@ class ScoringBadInputTest {
                 new Case("idx images of another size", s -> Setup.write(s.idx, IdxFiles.randomImages(12, 20, 20, 2)),
                         List.of("images-idx3-ubyte (20x20) has 400 pixels per image but the model", "takes 784")),
                 new Case("labels of another count", s -> Setup.write(s.labels, IdxFiles.cyclicLabels(11, 10)),
-                        List.of("labels-idx1-ubyte (score.input.labels) holds 11 labels", "holds 12 images")),
+                        List.of("labels-idx1-ubyte declares 11 labels", "images-idx3-ubyte declares 12 images")),
                 new Case("bad labels csv", s -> {
                     s.set("score.input.path", s.images.toString());
                     s.set("score.input.labels", Setup.write(s.root.resolve("labels.csv"), "file,label\na.png,12\n".getBytes()).toString());
                 }, List.of("labels.csv line 2 has label 12; expected 0..9")),
+                new Case("labels csv of more images than the directory holds", s -> {
+                    s.set("score.input.path", s.images.toString());
+                    s.set("score.input.labels", Setup.write(s.root.resolve("labels.csv"), "file,label\na.png,1\nb.png,2\n".getBytes())
+                            .toString());
+                }, List.of("labels.csv line 3 is one label too many", "digits (score.input.path) holds 1 file to score")),
+                new Case("labels csv with a line longer than any path", s -> {
+                    s.set("score.input.path", s.images.toString());
+                    s.set("score.input.labels", Setup.write(s.root.resolve("labels.csv"),
+                            ("file,label\n" + "a".repeat(1 << 20) + ".png,1\n").getBytes()).toString());
+                }, List.of("labels.csv line 2 is longer than", "characters")),
                 new Case("run not committed", s -> s.run.resolve("_SUCCESS").toFile().delete(),
                         List.of("model run", "trained (score.model.run) has no _SUCCESS")),
                 new Case("model not in the run", s -> s.set("score.model.name", "softmax"),

@@ -3,6 +3,7 @@ package org.sparkmnist.testing;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,29 @@ public final class IdxFiles {
                 gz.write(content);
             }
         });
+    }
+
+    /**
+     * A gzipped label file whose body inflates to far more than it takes on disk: a header declaring
+     * {@code count} labels, then {@code labels}, then {@code zeros} bytes of label 0. The zeros are
+     * gzip members of 16 MB each, compressed once and repeated (a gzip file may be several members
+     * in a row, read as one stream), so that a gigabyte costs a megabyte and no time to make.
+     */
+    public static Path gzippedLabels(Path file, int count, byte[] labels, long zeros) {
+        int member = 16 << 20;
+        byte[] zeroMember = gzip(new byte[member]);
+        try {
+            Files.createDirectories(file.getParent());
+            try (OutputStream out = Files.newOutputStream(file)) {
+                out.write(gzip(rawLabels(0x801, count, labels)));
+                for (long left = zeros; left > 0; left -= member) {
+                    out.write(left >= member ? zeroMember : gzip(new byte[(int) left]));
+                }
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Path write(Path file, byte[] content) {
