@@ -94,7 +94,10 @@ class HdfsCommitFaultIT {
         long start = System.nanoTime();
         try (RunStore taken = RunStore.open(output, "r1", RunKind.TRAINING, lease, conf)) {
             assertTrue(System.nanoTime() - start >= lease.toNanos());
-            try (var in = fs.open(lock)) {
+            // A takeover creates the next generation's lock; the expired one is gone.
+            assertTrue(!fs.exists(lock), "the expired lock " + lock + " was replaced");
+            Path current = new Path(lock.getParent(), "lock-2");
+            try (var in = fs.open(current)) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(text.contains("pid=" + ProcessHandle.current().pid()), text);
             }
