@@ -20,6 +20,7 @@ Every failure is an UnreadableRun whose message is one line naming the run and w
 
 import io
 import os
+import posixpath
 import xml.etree.ElementTree as ElementTree
 from urllib.parse import urlsplit
 
@@ -45,10 +46,11 @@ class RunFiles:
     """Reads the files of one run directory by their names inside it, such as "mlp/metrics.csv"."""
 
     def __init__(self, location: str, fs, root: str, via: str = ""):
+        # The run as the user named it (a local path made absolute), and how it is reached.
         self.location = location
         self.via = via
         self._fs = fs
-        self._root = root.rstrip("/") or "/"
+        self._root = root
 
     def __str__(self) -> str:
         return self.location + self.via
@@ -56,7 +58,7 @@ class RunFiles:
     def read_bytes(self, name: str) -> bytes:
         """The whole file: a run's tables and images are small, and one read keeps one place for errors."""
         try:
-            return self._fs.cat_file(f"{self._root}/{name}")
+            return self._fs.cat_file(posixpath.join(self._root, name))
         except FileNotFoundError:
             raise MissingRunFile(f"{self}: it has no {name}") from None
         except IsADirectoryError:
