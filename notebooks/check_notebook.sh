@@ -1,43 +1,55 @@
 #!/usr/bin/env bash
-# Executes notebooks/mnist_results.ipynb headlessly against one run directory and checks what it shows:
-# no cell raised, at least 4 figures came out, and the accuracy table holds the run's accuracies and,
-# for an MNIST run only, the tutorial's.
+# Executes notebooks/mnist_results.ipynb headlessly against one run and checks what it shows: no cell
+# raised, at least 4 figures came out, and the accuracy table holds the run's accuracies and, for an
+# MNIST run only, the tutorial's.
 #
-# Usage: notebooks/check_notebook.sh RUN_DIR [EXECUTED.ipynb]
-#   RUN_DIR        a finished run (the directory holding summary.json); defaults to $RUN_DIR
+# Usage: notebooks/check_notebook.sh RUN [EXECUTED.ipynb]
+#   RUN            a finished run (the directory holding summary.json): a local path, an
+#                  hdfs://namenode:port/path URI or a webhdfs://namenode:http-port/path URI (see
+#                  run_files.py); defaults to $RUN_DIR
 #   EXECUTED.ipynb where to keep the executed notebook; by default it is deleted at exit
-# Needs Debian's jupyter-nbconvert, python3-ipykernel, python3-matplotlib and python3-pandas.
+# Runs in the pinned Python set of submit/python-env.sh notebook, installed on first use.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 notebook="$here/mnist_results.ipynb"
-run_dir="${1:-${RUN_DIR:-}}"
+run="${1:-${RUN_DIR:-}}"
 keep="${2:-}"
 
 fail() { echo "check_notebook: $*" >&2; exit 1; }
 
-[[ -n "$run_dir" ]] || fail "usage: $0 RUN_DIR [EXECUTED.ipynb] (or set RUN_DIR)"
-[[ -f "$run_dir/summary.json" ]] || fail "$run_dir is not a run directory: it has no summary.json"
-command -v jupyter >/dev/null && jupyter nbconvert --version >/dev/null 2>&1 \
-  || fail "jupyter nbconvert is missing: apt-get install -y jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas"
-# The kernel runs in the notebook's directory, so the run directory must be absolute.
-run_dir="$(cd "$run_dir" && pwd)"
+[[ -n "$run" ]] || fail "usage: $0 RUN [EXECUTED.ipynb] (or set RUN_DIR)"
+venv="$("$here/../submit/python-env.sh" notebook)"
+python="$venv/bin/python"
+
+# The run as the kernel must name it (a local path made absolute: the kernel runs in the notebook's
+# directory), or the one line saying why it cannot be opened.
+location="$(PYTHONPATH="$here" "$python" -c '
+import sys
+from run_files import UnreadableRun, open_run
+try:
+    print(open_run(sys.argv[1]).location)
+except UnreadableRun as e:
+    sys.exit(f"check_notebook: {e}")
+' "$run")"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # --execute exits non-zero, with the traceback, when any cell raises.
-RUN_DIR="$run_dir" PYDEVD_DISABLE_FILE_VALIDATION=1 jupyter nbconvert --to notebook --execute \
-  --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
+RUN_DIR="$location" PYDEVD_DISABLE_FILE_VALIDATION=1 PYTHONDONTWRITEBYTECODE=1 "$venv/bin/jupyter" nbconvert \
+  --to notebook --execute --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.kernel_name=python3 \
   --output-dir "$work" --output executed "$notebook" \
-  || fail "executing $notebook against $run_dir failed (see the traceback above)"
+  || fail "executing $notebook against $location failed (see the traceback above)"
 
-python3 - "$work/executed.ipynb" "$run_dir/summary.json" <<'PY'
+PYTHONPATH="$here" PYTHONDONTWRITEBYTECODE=1 "$python" - "$work/executed.ipynb" "$location" <<'PY'
 import json
 import sys
 
+from run_files import open_run
+
 notebook = json.load(open(sys.argv[1]))
-summary = json.load(open(sys.argv[2]))
+summary = json.loads(open_run(sys.argv[2]).read_text("summary.json"))
 outputs = [output for cell in notebook["cells"] if cell["cell_type"] == "code" for output in cell.get("outputs", [])]
 
 def fail(message):

@@ -4,6 +4,7 @@
 #
 #   submit/python-env.sh spark      # pyspark: the Spark distribution the scripts and tests run
 #   submit/python-env.sh airflow    # Airflow, its Spark provider and pyspark: the DAG's real test
+#   submit/python-env.sh notebook   # the results notebook's kernel (pandas, matplotlib, fsspec) and nbconvert
 #
 # submit/python/SET.txt pins every package of the set, dependencies included (pip freeze of a
 # tested install), and is installed with --no-deps, so a fresh machine gets exactly what was

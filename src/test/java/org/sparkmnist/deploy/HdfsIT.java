@@ -10,16 +10,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.CommonConfigurationKeysPublic;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hdfs.DFSConfigKeys;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +38,13 @@ import org.sparkmnist.job.MnistTrainingJob;
 import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
+import org.sparkmnist.testing.Scripts;
 
 /**
  * The job with HDFS in and out: a real NameNode and DataNode (MiniDFSCluster, in this JVM, on
  * 127.0.0.1) hold the MNIST files, receive the run, and also hold the minibatches the job stages
- * for training, which must be gone once the run is committed.
+ * for training, which must be gone once the run is committed. The results notebook then opens the
+ * committed run by its hdfs:// URI, over WebHDFS, as a user does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HdfsIT {
@@ -44,10 +52,15 @@ class HdfsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> MODELS = List.of("softmax", "mlp");
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+    private static final java.nio.file.Path LOGS = Scripts.REPO.resolve("target/it-logs");
 
     private MiniDFSCluster hdfs;
     private FileSystem fs;
     private String root;
+    /** The NameNode's HTTP address (WebHDFS), 127.0.0.1:port. */
+    private String httpAddress;
+    /** A Hadoop client's configuration directory for this cluster, as HADOOP_CONF_DIR. */
+    private File clientConf;
     private int exit;
     private Path run;
     private JsonNode summary;
@@ -59,6 +72,8 @@ class HdfsIT {
         hdfs = MiniHdfs.start(new File("target/it-hdfs").getAbsoluteFile());
         fs = hdfs.getFileSystem();
         root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
+        httpAddress = "127.0.0.1:" + hdfs.getNameNode().getHttpAddress().getPort();
+        clientConf = writeClientConf(new File("target/it-hdfs-client").getAbsoluteFile());
         for (java.nio.file.Path file : mnist) {
             fs.copyFromLocalFile(new Path(file.toUri()), new Path(root + "/mnist/" + file.getFileName()));
         }
@@ -151,6 +166,60 @@ class HdfsIT {
             runs.add(status.getPath().getName());
         }
         assertEquals(List.of("h1"), runs, "only the committed run remains under /runs");
+    }
+
+    @Test
+    void resultsNotebookShowsTheRunByItsHdfsUri() throws IOException {
+        Scripts.Result check = checkNotebook("hdfs-notebook", root + "/runs/h1");
+        assertEquals(0, check.exitCode(), "check_notebook.sh exit code; it ended:\n" + check.tail(25));
+        assertTrue(check.tail(1).startsWith("check_notebook: ok: "), check.tail(25));
+        String executed = Files.readString(LOGS.resolve("hdfs-notebook.ipynb"));
+        String header = "run h1 in " + root + "/runs/h1 (over WebHDFS at http://" + httpAddress + ")";
+        assertTrue(executed.contains(header), "the executed notebook says where it read the run: " + header);
+    }
+
+    @Test
+    void resultsNotebookFindsTheNameNodeOfAnHdfsUriWithoutHostInHadoopConf() {
+        // The DAG's default output_dir is hdfs:///runs/..., on the cluster of fs.defaultFS.
+        Scripts.Result check = checkNotebook("hdfs-notebook-default-fs", "hdfs:///runs/none");
+        assertEquals(1, check.exitCode(), check.tail(25));
+        assertEquals("check_notebook: hdfs:///runs/none (over WebHDFS at http://" + httpAddress
+                + ") is not a run directory: it has no summary.json", check.tail(1));
+    }
+
+    @Test
+    void resultsNotebookRefusesAWebHdfsPathWithoutARunInOneLine() {
+        String missing = "webhdfs://" + httpAddress + "/runs/none";
+        Scripts.Result check = checkNotebook("hdfs-notebook-missing", missing);
+        assertEquals(1, check.exitCode(), check.tail(25));
+        assertEquals("check_notebook: " + missing + " (over WebHDFS at http://" + httpAddress
+                + ") is not a run directory: it has no summary.json", check.tail(1));
+    }
+
+    /** Runs notebooks/check_notebook.sh as a user would, against {@code run}, keeping the executed notebook beside its log. */
+    private Scripts.Result checkNotebook(String name, String run) {
+        return Scripts.run(List.of("notebooks/check_notebook.sh", run, LOGS.resolve(name + ".ipynb").toString()),
+                Map.of("HADOOP_CONF_DIR", clientConf.getPath()), LOGS.resolve(name + ".log"), Duration.ofMinutes(10));
+    }
+
+    /**
+     * The configuration files a client of this cluster has, written by Hadoop's own Configuration:
+     * core-site.xml names the default filesystem, hdfs-site.xml where the NameNode serves HTTP,
+     * which an hdfs:// URI, carrying the RPC port, does not say.
+     */
+    private File writeClientConf(File dir) throws IOException {
+        Files.createDirectories(dir.toPath());
+        writeSite(dir, "core-site.xml", CommonConfigurationKeysPublic.FS_DEFAULT_NAME_KEY, root);
+        writeSite(dir, "hdfs-site.xml", DFSConfigKeys.DFS_NAMENODE_HTTP_ADDRESS_KEY, httpAddress);
+        return dir;
+    }
+
+    private static void writeSite(File dir, String file, String key, String value) throws IOException {
+        Configuration site = new Configuration(false);
+        site.set(key, value);
+        try (OutputStream out = Files.newOutputStream(dir.toPath().resolve(file))) {
+            site.writeXml(out);
+        }
     }
 
     /**
