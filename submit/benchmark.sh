@@ -20,7 +20,8 @@
 #
 # --scoring runs the scoring table alone (no PyTorch needed); --no-scoring leaves it out.
 #
-# (d) needs the Debian packages python3-torch and libopenblas0-openmp; run as root, this installs them when missing.
+# (d) needs the Debian packages python3-torch, python3-threadpoolctl and libopenblas0-openmp; run as root, this
+# installs them when missing.
 # Logs of every configuration are in target/benchmark/logs, their run directories in target/benchmark/runs.
 set -euo pipefail
 
@@ -39,7 +40,7 @@ done
 # (d) runs on Debian's PyTorch; without OpenBLAS it would fall back to the reference BLAS, about 50x slower.
 # OpenBLAS's OpenMP build shares PyTorch's threads; its default pthread build fights them for the cores.
 if [ -n "$pytorch" ]; then
-  submit/debian-packages.sh benchmark python3-torch libopenblas0-openmp ||
+  submit/debian-packages.sh benchmark python3-torch python3-threadpoolctl libopenblas0-openmp ||
     { echo "benchmark: (d) PyTorch needs them; or leave (d) out with --no-pytorch" >&2; exit 1; }
 fi
 

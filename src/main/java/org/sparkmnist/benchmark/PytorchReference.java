@@ -116,10 +116,10 @@ final class PytorchReference {
         JsonNode json = JSON.readTree(result.toFile());
         int gemm = json.path("gemm_size").asInt();
         return String.format(Locale.ROOT, "(d) ran torch %s (Debian python3-torch %s) on %d threads with flush-to-zero %s; "
-                        + "its matrix products went to %s (%s), where a %d x %d x %d sgemm ran at %.0f GFLOP/s.",
+                        + "its matrix products went to %s (%s, %s kernels), where a %d x %d x %d sgemm ran at %.0f GFLOP/s.",
                 json.path("torch_version").asText("?"), json.path("torch_package").asText("?"), json.path("threads").asInt(),
                 json.path("flush_denormal").asBoolean() ? "on" : "off", json.path("blas_package").asText("?"), json.path("blas").asText("?"),
-                gemm, gemm, gemm, json.path("gemm_gflops").asDouble());
+                json.path("blas_kernels").asText("?"), gemm, gemm, gemm, json.path("gemm_gflops").asDouble());
     }
 
     /** The row's name: Debian's version of PyTorch when it is Debian's, and the threads it had. */
