@@ -45,10 +45,10 @@ if [ -n "$pytorch" ]; then
 fi
 
 # Build, fetch and install first, so that no measured process compiles or downloads anything.
-submit/build-local.sh
+classpath=$(submit/build-benchmark.sh)
 submit/fetch-mnist.sh "$root/data/mnist" >&2
 if [ -n "$cluster" ]; then
   submit/spark-submit.sh --build-only
 fi
 
-CLASSPATH= exec submit/java.sh -Xmx1g org.sparkmnist.benchmark.Benchmark "$@"
+CLASSPATH=$classpath exec submit/java.sh -Xmx1g org.sparkmnist.benchmark.Benchmark "$@"
