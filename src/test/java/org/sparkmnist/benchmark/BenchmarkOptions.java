@@ -32,6 +32,11 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
             "                 shifted copies, up to 17 x 10,000",
             "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
 
+    /** (d) runs unless left out, and never with the scoring table alone, which trains nothing against PyTorch. */
+    boolean runsPytorch() {
+        return pytorch && !scoringOnly;
+    }
+
     static BenchmarkOptions parse(List<String> args) {
         List<Integer> frequencies = List.of(5, 20, 80);
         List<Integer> scales = List.of();

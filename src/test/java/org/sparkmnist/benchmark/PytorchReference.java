@@ -36,6 +36,11 @@ import org.sparkmnist.model.WeightInitScheme;
 final class PytorchReference {
 
     static final Path SCRIPT = Path.of("submit", "benchmark", "pytorch_mlp.py");
+    /**
+     * What the script runs on, from Debian: PyTorch, threadpoolctl (which tells it what BLAS it got) and OpenBLAS's
+     * OpenMP build, without which PyTorch falls back to the reference BLAS, about 50x slower.
+     */
+    static final List<String> DEBIAN_PACKAGES = List.of("python3-torch", "python3-threadpoolctl", "libopenblas0-openmp");
     /** Debian's interpreter: Debian's python3-torch is installed for it, not for another python3 on the PATH. */
     static final String PYTHON = "/usr/bin/python3";
     /** Where Debian's libopenblas0-openmp puts its libblas.so.3 on this architecture. */
