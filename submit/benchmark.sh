@@ -14,40 +14,20 @@
 # machine, date, commit and command. Unless --scoring, the last two lines are "distributed/single epoch-time
 # ratio: X.XX", (b) over the faster (a), and "distributed/pytorch epoch-time ratio: X.XX", (b) over (d).
 #
-#   submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--no-cluster] [--no-pytorch]
-#                       [--scoring | --no-scoring] [--scoring-images N,N,...]
-#                       [--report FILE] [--scale-epochs N] [FILE.conf ...] [key=value ...]
+#   submit/benchmark.sh [option ...] [FILE.conf ...] [key=value ...]     # --help lists the options
 #
-# --scoring runs the scoring table alone (no PyTorch needed); --no-scoring leaves it out.
-#
-# (d) needs the Debian packages python3-torch and libopenblas0-openmp; run as root, this installs them when missing.
+# It builds the benchmark (submit/build-benchmark.sh; it lives in test scope) and hands every argument
+# to it (org.sparkmnist.benchmark.Benchmark), which reads the options once and, before measuring
+# anything, installs what the configurations asked for need: (d)'s Debian packages python3-torch,
+# python3-threadpoolctl and libopenblas0-openmp (submit/debian-packages.sh: installed when run as
+# root), MNIST in data/mnist (submit/fetch-mnist.sh), and for (c) the cluster jar and Spark
+# (submit/spark-submit.sh --build-only).
 # Logs of every configuration are in target/benchmark/logs, their run directories in target/benchmark/runs.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-cluster=yes
-pytorch=yes
-for arg in "$@"; do
-  [ "$arg" != --no-cluster ] || cluster=
-  [ "$arg" != --no-pytorch ] || pytorch=
-  # The scoring table alone trains nothing against PyTorch.
-  [ "$arg" != --scoring ] || pytorch=
-done
-
-# (d) runs on Debian's PyTorch; without OpenBLAS it would fall back to the reference BLAS, about 50x slower.
-# OpenBLAS's OpenMP build shares PyTorch's threads; its default pthread build fights them for the cores.
-if [ -n "$pytorch" ]; then
-  submit/debian-packages.sh benchmark python3-torch libopenblas0-openmp ||
-    { echo "benchmark: (d) PyTorch needs them; or leave (d) out with --no-pytorch" >&2; exit 1; }
-fi
-
-# Build, fetch and install first, so that no measured process compiles or downloads anything.
-submit/build-local.sh
-submit/fetch-mnist.sh "$root/data/mnist" >&2
-if [ -n "$cluster" ]; then
-  submit/spark-submit.sh --build-only
-fi
-
-CLASSPATH= exec submit/java.sh -Xmx1g org.sparkmnist.benchmark.Benchmark "$@"
+# Built first, so that no measured process compiles anything.
+classpath=$(submit/build-benchmark.sh)
+CLASSPATH=$classpath exec submit/java.sh -Xmx1g org.sparkmnist.benchmark.Benchmark "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds what local runs use, when it is missing or older than the sources: the job's classes as
 # target/local/spark-mnist.jar and its dependency classpath as target/local/classpath.txt.
-# Used by submit/run-local.sh and submit/benchmark.sh; quiet when there is nothing to do.
+# Used by submit/java.sh (so submit/run-local.sh) and submit/build-benchmark.sh; quiet when there is
+# nothing to do. The benchmark is in test scope, so it is not part of this build.
 #
 # The jar is replaced by a rename after each build: a rebuild (or an IDE) rewriting target/classes
 # can then never pull classes from under a run that is still going.

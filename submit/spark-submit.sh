@@ -9,57 +9,31 @@
 #
 # It builds target/spark-mnist-<version>-cluster.jar when it is missing or older than the sources
 # (log: target/build.log), takes SPARK_HOME from submit/spark-home.sh (yours, else pyspark's Spark),
-# and runs, from the checkout's top directory (so relative data.dir and output.dir are this
-# checkout's in client mode),
+# and runs, in the directory you run it from,
 #
-#   $SPARK_HOME/bin/spark-submit --class CLASS [options] JAR [arguments]
+#   $SPARK_HOME/bin/spark-submit [spark-submit options] JAR [FILE.conf ...] [key=value ...]
 #
-# CLASS is the training job, org.sparkmnist.job.MnistTrainingJob, unless --class names the jar's
-# other job, org.sparkmnist.scoring.MnistScoringJob.
-# with FILE.conf arguments made absolute. What DL4J needs on executors (JavaCPP's limits and cache,
-# OpenMP threads, the YARN/Kubernetes memory overhead) the job derives from Spark's configuration
-# itself. In cluster deploy mode a config file travels as spark-submit ships any file: --files
-# my.conf, and name it my.conf. SPARK_MNIST_JAR=<jar> submits that jar and never builds.
+# Every argument goes on untouched and in your order; the jar goes where spark-submit's options end,
+# as Spark's own launcher library parses them (org.sparkmnist.job.SparkSubmitOptions), and the job's
+# arguments after it. So relative paths mean what spark-submit and the job make of them in your
+# directory: --files, --jars, --properties-file, and in client mode the job's FILE.conf, data.dir
+# and output.dir. Without --class the jar's Main-Class runs, the training job
+# (org.sparkmnist.job.MnistTrainingJob); --class org.sparkmnist.scoring.MnistScoringJob runs the
+# jar's other job. spark-submit's own options: $SPARK_HOME/bin/spark-submit --help.
+# What DL4J needs on executors (JavaCPP's limits and cache, OpenMP threads, the YARN/Kubernetes memory
+# overhead) the job derives from Spark's configuration itself. In cluster deploy mode a config file
+# travels as spark-submit ships any file: --files my.conf, and name it my.conf.
+# SPARK_MNIST_JAR=<jar> submits that jar and never builds.
 # The exit code is the job's (0 done, 1 failed, 2 bad input or config) or spark-submit's.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-# spark-submit's options come first; the first argument that is not one starts the job's own.
-training=org.sparkmnist.job.MnistTrainingJob
-scoring=org.sparkmnist.scoring.MnistScoringJob
-main_class=$training
-options=()
-build_only=
-while (($#)) && [[ $1 == -* ]]; do
-  case $1 in
-    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
-    --build-only) build_only=1; shift ;;
-    --class | --class=*)
-      if [[ $1 == --class=* ]]; then main_class=${1#*=}; shift; else main_class=${2:-}; shift $(($# >= 2 ? 2 : 1)); fi
-      if [[ $main_class != "$training" && $main_class != "$scoring" ]]; then
-        echo "spark-submit.sh: error: --class must be $training (the default) or $scoring, got '$main_class'" >&2
-        exit 2
-      fi
-      ;;
-    --verbose | -v | --supervise | --*=*) options+=("$1"); shift ;;
-    *)
-      if (($# < 2)); then
-        echo "spark-submit.sh: error: option $1 needs a value" >&2
-        exit 2
-      fi
-      options+=("$1" "$2")
-      shift 2
-      ;;
-  esac
-done
-args=()
-for arg in "$@"; do
-  if [[ $arg == *.conf && $arg != *=* && -f $arg ]]; then
-    arg=$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")
-  fi
-  args+=("$arg")
-done
+case ${1:-} in
+  -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+  --build-only) build_only=1; shift ;;
+  *) build_only= ;;
+esac
 
 jar=${SPARK_MNIST_JAR:-}
 if [[ -z $jar ]]; then
@@ -79,6 +53,15 @@ SPARK_HOME=$("$root/submit/spark-home.sh")
 export SPARK_HOME
 [[ -z $build_only ]] || exit 0
 
+launcher=("$SPARK_HOME"/jars/spark-launcher_*.jar)
+if [[ ! -f ${launcher[0]} ]]; then
+  echo "spark-submit.sh: error: $SPARK_HOME/jars has no spark-launcher jar; is SPARK_HOME a Spark 3.5 distribution?" >&2
+  exit 2
+fi
+# A small JVM that starts and exits at once, with the JIT and collector that start fastest.
+options=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+  -cp "$jar:${launcher[0]}" org.sparkmnist.job.SparkSubmitOptions "$@")
+
 # This JVM is the driver in client mode: the project's log4j2 file and JavaCPP cache, as every
 # JVM of the project gets them (submit/java.sh); in cluster mode only the submitting client.
 # The Vector API's module lets a local-mode driver, whose threads are the executors, run the
@@ -89,5 +72,4 @@ export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=$root/src/main/resources/lo
 # value from the job (org.sparkmnist.job.NativeRuntime), executors elsewhere decide on their own.
 coretype=$("$root/submit/openblas-coretype.sh")
 [[ -z $coretype ]] || export OPENBLAS_CORETYPE=$coretype
-cd "$root"
-exec "$SPARK_HOME/bin/spark-submit" --class "$main_class" "${options[@]}" "$jar" "${args[@]}"
+exec "$SPARK_HOME/bin/spark-submit" "${@:1:options}" "$jar" "${@:options+1}"

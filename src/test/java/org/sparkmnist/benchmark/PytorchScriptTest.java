@@ -30,15 +30,15 @@ import org.sparkmnist.testing.Scripts;
 /**
  * submit/benchmark/pytorch_mlp.py on a tiny generated dataset: it must train on exactly the examples
  * Java's split chose, in Java's order, and report what the benchmark reads. Needs Debian's
- * python3-torch (submit/test.sh installs it); skipped where PyTorch is not installed.
+ * python3-torch and python3-threadpoolctl (submit/test.sh installs them); skipped where they are not installed.
  */
 class PytorchScriptTest {
 
     @BeforeAll
     static void pytorchIsInstalled() {
-        Scripts.Result probe = Scripts.run(List.of(PytorchReference.PYTHON, "-c", "import torch"), Map.of(),
+        Scripts.Result probe = Scripts.run(List.of(PytorchReference.PYTHON, "-c", "import torch, threadpoolctl"), Map.of(),
                 Path.of("target", "pytorch-probe.log").toAbsolutePath(), Duration.ofMinutes(1));
-        assumeTrue(probe.exitCode() == 0, "PyTorch is not installed for " + PytorchReference.PYTHON + ": " + probe.tail(1));
+        assumeTrue(probe.exitCode() == 0, "PyTorch or threadpoolctl is not installed for " + PytorchReference.PYTHON + ": " + probe.tail(1));
     }
 
     @Test
@@ -69,8 +69,9 @@ class PytorchScriptTest {
         assertTrue(json.path("test_accuracy").asDouble() >= 0 && json.path("test_accuracy").asDouble() <= 1, json.toString());
         RunResults read = RunResults.ofResultFile(result);
         assertEquals(2, read.epochSeconds().size());
-        // The environment the benchmark gives the script puts Debian's OpenMP OpenBLAS under PyTorch.
+        // The environment the benchmark gives the script puts Debian's OpenMP OpenBLAS under PyTorch, as threadpoolctl found it loaded.
         assertTrue(json.path("blas").asText().contains("/openblas-openmp/"), "PyTorch's BLAS: " + json.path("blas").asText());
+        assertEquals("openmp", json.path("blas_threading").asText(), "OpenBLAS's threading layer: " + json);
         assertTrue(PytorchReference.describe(result).contains("threads"), PytorchReference.describe(result));
     }
 

@@ -129,6 +129,12 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void unknownKeyLikeNoKnownKeyPointsToReferenceConf() {
+        String message = rejection("shuffle.buffer=3");
+        assertTrue(message.contains("unknown config key shuffle.buffer") && message.endsWith("; see reference.conf for the keys"), message);
+    }
+
+    @Test
     void unknownKeyInAFileNamesTheFileAndLine() throws IOException {
         String conf = file("typo.conf", "# comment\ntrain {\n  batch-sise = 3\n}\n");
         String message = rejection(conf);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the project's shell scripts as a user would, from the checkout's top directory, with a time limit. */
+/** Runs the project's shell scripts as a user would, from the checkout's top directory (or another), with a time limit. */
 public final class Scripts {
 
     /** Failsafe and Surefire run in the project's base directory. */
@@ -38,14 +38,23 @@ public final class Scripts {
         return await(start(command, env, log), command, log, timeout);
     }
 
+    /** {@link #run} from {@code directory} instead of the checkout's top directory, as a user elsewhere would. */
+    public static Result runIn(Path directory, List<String> command, Map<String, String> env, Path log, Duration timeout) {
+        return await(start(directory, command, env, log), command, log, timeout);
+    }
+
     /**
      * Starts {@code command} as {@link #run} does but returns at once, for a test that acts while
      * the script runs; {@link #await} then collects it.
      */
     public static Process start(List<String> command, Map<String, String> env, Path log) {
+        return start(REPO, command, env, log);
+    }
+
+    private static Process start(Path directory, List<String> command, Map<String, String> env, Path log) {
         try {
             Files.createDirectories(log.getParent());
-            ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             builder.environment().putAll(env);
             return builder.start();

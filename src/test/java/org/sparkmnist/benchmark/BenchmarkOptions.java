@@ -24,12 +24,18 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
             "  --scales       training-set sizes in copies of MNIST for the scaling table, e.g. 1,4,16 (default: none)",
             "  --scale-epochs epochs of each scaling run (default 3; the table takes the median of epochs 2..N)",
             "  --no-cluster   skip (c), the two-worker standalone cluster",
-            "  --no-pytorch   skip (d), the PyTorch reference (which needs Debian's python3-torch and libopenblas0-openmp)",
+            "  --no-pytorch   skip (d), the PyTorch reference (which needs Debian's python3-torch, python3-threadpoolctl and",
+            "                 libopenblas0-openmp)",
             "  --scoring      only the scoring-throughput table (it then trains its own MLP for one epoch first)",
             "  --no-scoring   skip the scoring-throughput table",
             "  --scoring-images  images the scoring table scores, e.g. 10000,100000 (the default): MNIST's test set, then its",
             "                 shifted copies, up to 17 x 10,000",
             "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
+
+    /** (d) runs unless left out, and never with the scoring table alone, which trains nothing against PyTorch. */
+    boolean runsPytorch() {
+        return pytorch && !scoringOnly;
+    }
 
     static BenchmarkOptions parse(List<String> args) {
         List<Integer> frequencies = List.of(5, 20, 80);

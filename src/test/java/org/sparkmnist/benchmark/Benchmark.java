@@ -66,8 +66,10 @@ public final class Benchmark {
         }
         System.exit(JobExit.run(() -> {
             BenchmarkOptions options = BenchmarkOptions.parse(List.of(args));
-            // The config every run gets, checked once here so a typo fails in a second, not after (a).
-            new Benchmark(options, SettingsLoader.load(modelArgs(options.jobArgs()))).run();
+            // The config every run gets, checked once here so a typo fails in a second, not after (a) or an install.
+            JobSettings settings = SettingsLoader.load(modelArgs(options.jobArgs()));
+            Prerequisites.install(Prerequisites.of(options));
+            new Benchmark(options, settings).run();
         }));
     }
 
@@ -75,7 +77,7 @@ public final class Benchmark {
         Machine machine = Machine.describe();
         say("benchmark on " + machine.summary());
         // Before anything runs: a config the PyTorch reference cannot train should fail in a second.
-        Path recipe = options.pytorch() && !options.scoringOnly() ? pytorchRecipe() : null;
+        Path recipe = options.runsPytorch() ? pytorchRecipe() : null;
         // Likewise the scoring table's inputs: a size the test set cannot make fails here, not after the training tables.
         Map<Integer, Path> scoringInputs = ScoringThroughput.writeInputs(work, sourceData(), settings.data(), options.scoringImages());
         document = Files.exists(options.report()) ? Files.readString(options.report()) : "";

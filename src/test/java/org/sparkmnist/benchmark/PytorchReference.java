@@ -36,6 +36,11 @@ import org.sparkmnist.model.WeightInitScheme;
 final class PytorchReference {
 
     static final Path SCRIPT = Path.of("submit", "benchmark", "pytorch_mlp.py");
+    /**
+     * What the script runs on, from Debian: PyTorch, threadpoolctl (which tells it what BLAS it got) and OpenBLAS's
+     * OpenMP build, without which PyTorch falls back to the reference BLAS, about 50x slower.
+     */
+    static final List<String> DEBIAN_PACKAGES = List.of("python3-torch", "python3-threadpoolctl", "libopenblas0-openmp");
     /** Debian's interpreter: Debian's python3-torch is installed for it, not for another python3 on the PATH. */
     static final String PYTHON = "/usr/bin/python3";
     /** Where Debian's libopenblas0-openmp puts its libblas.so.3 on this architecture. */
@@ -116,10 +121,10 @@ final class PytorchReference {
         JsonNode json = JSON.readTree(result.toFile());
         int gemm = json.path("gemm_size").asInt();
         return String.format(Locale.ROOT, "(d) ran torch %s (Debian python3-torch %s) on %d threads with flush-to-zero %s; "
-                        + "its matrix products went to %s (%s), where a %d x %d x %d sgemm ran at %.0f GFLOP/s.",
+                        + "its matrix products went to %s (%s, %s kernels), where a %d x %d x %d sgemm ran at %.0f GFLOP/s.",
                 json.path("torch_version").asText("?"), json.path("torch_package").asText("?"), json.path("threads").asInt(),
                 json.path("flush_denormal").asBoolean() ? "on" : "off", json.path("blas_package").asText("?"), json.path("blas").asText("?"),
-                gemm, gemm, gemm, json.path("gemm_gflops").asDouble());
+                json.path("blas_kernels").asText("?"), gemm, gemm, gemm, json.path("gemm_gflops").asDouble());
     }
 
     /** The row's name: Debian's version of PyTorch when it is Debian's, and the threads it had. */
