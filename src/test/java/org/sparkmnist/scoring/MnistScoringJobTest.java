@@ -22,10 +22,14 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.JobRuns;
@@ -201,6 +205,34 @@ class MnistScoringJobTest {
                     "no run directory and nothing in _temporary");
         }
         assertFalse(Files.exists(output.resolve("_temporary")) && Files.list(output.resolve("_temporary")).findAny().isPresent());
+    }
+
+    @Test
+    void aModelDl4jBuiltAndSavedScoresThroughTheJobAsDl4jScoresIt() throws IOException {
+        MultiLayerNetwork stock = TinyModels.stockDl4j();
+        Path file = TinyModels.writeWithModelSerializer(stock, tmp.resolve("dl4j/model.zip"));
+        Path idx = IdxFiles.write(tmp.resolve("dl4j/images-idx3-ubyte"), IdxFiles.randomImages(200, 28, 28, 9));
+        Path output = tmp.resolve("out-dl4j");
+        JobRuns.Result result = JobRuns.inProcess(MnistScoringJob::execute, List.of("score.model.file=" + file, "score.model.normalize=true",
+                "score.input.path=" + idx, "output.dir=" + output, "run.id=s1", "spark.master=local[2]", "score.format=csv"));
+        assertEquals(0, result.exitCode(), result.stderr());
+
+        IdxImages images = new IdxReader(new Configuration()).readImages(new org.apache.hadoop.fs.Path(idx.toUri()), 28, 28);
+        float[][] expected = stock.output(new Encoding(10, true).features(images.pixels(), images.count(), images.pixelsPerImage()), false)
+                .toFloatMatrix();
+        List<Map<String, String>> rows = csvRows(output.resolve("s1/predictions"));
+        assertEquals(200, rows.size());
+        for (Map<String, String> row : rows) {
+            float[] probabilities = expected[Integer.parseInt(row.get("index"))];
+            for (int c = 0; c < 10; c++) {
+                assertEquals(probabilities[c], Double.parseDouble(row.get("p" + c)), 1e-5, "p" + c + " of image " + row.get("index"));
+            }
+            float best = probabilities[0];
+            for (float p : probabilities) {
+                best = Math.max(best, p);
+            }
+            assertEquals(best, probabilities[Integer.parseInt(row.get("prediction"))], 1e-5, "the most probable class of image " + row.get("index"));
+        }
     }
 
     @Test
