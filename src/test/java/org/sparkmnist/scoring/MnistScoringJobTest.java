@@ -210,17 +210,28 @@ class MnistScoringJobTest {
     @Test
     void aModelDl4jBuiltAndSavedScoresThroughTheJobAsDl4jScoresIt() throws IOException {
         MultiLayerNetwork stock = TinyModels.stockDl4j();
-        Path file = TinyModels.writeWithModelSerializer(stock, tmp.resolve("dl4j/model.zip"));
-        Path idx = IdxFiles.write(tmp.resolve("dl4j/images-idx3-ubyte"), IdxFiles.randomImages(200, 28, 28, 9));
-        Path output = tmp.resolve("out-dl4j");
+        assertScoredAs(stock, TinyModels.writeWithModelSerializer(stock, tmp.resolve("dl4j/model.zip")), "dl4j");
+    }
+
+    @Test
+    void aModelOfEarlierVersionsNamingTheProjectsClassesStillScores() throws IOException {
+        // Earlier versions saved what ModelSerializer writes for the network as it trained.
+        MultiLayerNetwork earlier = TinyModels.softmax();
+        assertScoredAs(earlier, TinyModels.writeWithModelSerializer(earlier, tmp.resolve("earlier/model.zip")), "earlier");
+    }
+
+    /** The job, scoring 200 random images with the model.zip {@code file}, gives each the probabilities {@code network} gives it. */
+    private static void assertScoredAs(MultiLayerNetwork network, Path file, String runId) throws IOException {
+        Path idx = IdxFiles.write(tmp.resolve(runId + "-images/images-idx3-ubyte"), IdxFiles.randomImages(200, 28, 28, 9));
+        Path output = tmp.resolve("out-" + runId);
         JobRuns.Result result = JobRuns.inProcess(MnistScoringJob::execute, List.of("score.model.file=" + file, "score.model.normalize=true",
-                "score.input.path=" + idx, "output.dir=" + output, "run.id=s1", "spark.master=local[2]", "score.format=csv"));
+                "score.input.path=" + idx, "output.dir=" + output, "run.id=" + runId, "spark.master=local[2]", "score.format=csv"));
         assertEquals(0, result.exitCode(), result.stderr());
 
         IdxImages images = new IdxReader(new Configuration()).readImages(new org.apache.hadoop.fs.Path(idx.toUri()), 28, 28);
-        float[][] expected = stock.output(new Encoding(10, true).features(images.pixels(), images.count(), images.pixelsPerImage()), false)
+        float[][] expected = network.output(new Encoding(10, true).features(images.pixels(), images.count(), images.pixelsPerImage()), false)
                 .toFloatMatrix();
-        List<Map<String, String>> rows = csvRows(output.resolve("s1/predictions"));
+        List<Map<String, String>> rows = csvRows(output.resolve(runId).resolve("predictions"));
         assertEquals(200, rows.size());
         for (Map<String, String> row : rows) {
             float[] probabilities = expected[Integer.parseInt(row.get("index"))];
