@@ -17,7 +17,7 @@ import org.sparkmnist.model.layers.OutputLayer;
  * Builds a dense classifier from its config: the hidden layers the user listed, then a softmax
  * output trained with categorical cross-entropy, as in the Keras tutorial's Dense stack. The layers
  * are this project's ({@link org.sparkmnist.model.layers}): DL4J's dense layers with a cheaper
- * training step and the same numbers.
+ * training step and the same numbers. A saved network names DL4J's own classes instead ({@link StockFormat}).
  */
 public final class NetworkFactory {
 

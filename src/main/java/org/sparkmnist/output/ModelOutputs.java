@@ -2,9 +2,9 @@ package org.sparkmnist.output;
 
 import java.io.IOException;
 import java.util.List;
-import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxWriter;
+import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.training.TestResult;
 import org.sparkmnist.training.TrainingRun;
 
@@ -20,8 +20,8 @@ public final class ModelOutputs {
                              List<String> classNames) throws IOException {
         int classes = classNames.size();
         String dir = model + "/";
-        // With the updater state, so that training can be continued from the saved model.
-        run.write(dir + MODEL_FILE, out -> ModelSerializer.writeModel(training.network(), out, true));
+        // A stock DL4J model, with the updater state, so that training can be continued from the saved model.
+        run.write(dir + MODEL_FILE, out -> ModelZip.write(training.network(), out, true));
         run.writeText(dir + "metrics.csv", CsvTables.metrics(training.history()));
         run.writeText(dir + "confusion.csv", CsvTables.confusion(test.evaluation(), classes));
         run.writeText(dir + "classes.csv", CsvTables.classes(test.evaluation(), classNames));

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sparkmnist.model.ModelZip;
 
 /**
  * The scoring model inside one executor JVM: deserialized from the broadcast bytes by the first
@@ -69,7 +69,7 @@ final class ExecutorModels {
 
         static Shared of(byte[] bytes) {
             try {
-                MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), false);
+                MultiLayerNetwork network = ModelZip.read(new ByteArrayInputStream(bytes), false);
                 LOG.info("scoring model of {} parameters deserialized in this JVM (pid {}) from {} broadcast bytes", network.numParams(),
                         ProcessHandle.current().pid(), bytes.length);
                 return new Shared(network);

@@ -13,10 +13,10 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
+import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.output.ModelOutputs;
 
 /**
@@ -29,7 +29,7 @@ import org.sparkmnist.output.ModelOutputs;
  * @param classNames what each class it predicts stands for: its run's data.class-names, or the labels
  *                   themselves ("0", "1", ...) for a model file or a run that named none
  * @param params    its parameter count
- * @param bytes     the network without its updater state, as ModelSerializer writes it: what executors receive
+ * @param bytes     the network without its updater state, as a model.zip ({@link ModelZip}): what executors receive
  */
 public record ScoringModel(String source, boolean normalize, int inputs, List<String> classNames, long params, byte[] bytes) {
 
@@ -128,17 +128,17 @@ public record ScoringModel(String source, boolean normalize, int inputs, List<St
         String source;
         try (InputStream in = open(file, hadoop)) {
             source = file.getFileSystem(hadoop).makeQualified(file).toString();
-            network = ModelSerializer.restoreMultiLayerNetwork(in, false);
+            network = ModelZip.read(in, false);
         } catch (BadInputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new BadInputException("model file " + file + " cannot be read as a model the training job wrote: "
+            throw new BadInputException("model file " + file + " cannot be read as a DL4J MultiLayerNetwork model.zip: "
                     + Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName()), e);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {
             // Without the updater state (twice the parameters for Adam): scoring never trains.
-            ModelSerializer.writeModel(network, bytes, false);
+            ModelZip.write(network, bytes, false);
         } catch (IOException e) {
             throw new IllegalStateException("cannot serialise the model read from " + file, e);
         }

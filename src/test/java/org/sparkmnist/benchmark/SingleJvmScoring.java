@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.job.JobExit;
 import org.sparkmnist.job.QuietLogging;
+import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.model.nativebuild.NativeBuild;
 import org.sparkmnist.scoring.ScoringModel;
 
@@ -70,7 +70,7 @@ public final class SingleJvmScoring {
     static String run(ScoringSettings settings) throws IOException {
         Configuration hadoop = new Configuration();
         ScoringModel model = ScoringModel.load(settings.model(), hadoop);
-        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.bytes()), false);
+        MultiLayerNetwork network = ModelZip.read(new ByteArrayInputStream(model.bytes()), false);
         IdxReader reader = new IdxReader(hadoop);
         org.apache.hadoop.fs.Path input = new org.apache.hadoop.fs.Path(settings.input().path());
         // Checked before the clock starts, as the job checks it on its driver: header, exact length, the model's width.

@@ -45,7 +45,7 @@ class DenseLayersMatchStockTest {
     static MultiLayerNetwork[] oursAndStock(ModelSpec spec) {
         MultiLayerNetwork ours = new MultiLayerNetwork(NetworkFactory.configuration(spec, PIXELS, CLASSES));
         ours.init();
-        MultiLayerNetwork stock = new MultiLayerNetwork(StockDl4j.of(NetworkFactory.configuration(spec, PIXELS, CLASSES)));
+        MultiLayerNetwork stock = new MultiLayerNetwork(StockFormat.toStock(NetworkFactory.configuration(spec, PIXELS, CLASSES)));
         stock.init();
         assertEquals(stock.params(), ours.params(), "same seed, same initial weights");
         return new MultiLayerNetwork[] {ours, stock};

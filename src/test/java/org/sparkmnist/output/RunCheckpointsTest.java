@@ -3,15 +3,19 @@ package org.sparkmnist.output;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,9 @@ import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.testing.StoreLayout;
+import org.sparkmnist.model.layers.DenseLayerImpl;
+import org.sparkmnist.model.layers.OutputLayerImpl;
+import org.sparkmnist.model.updaters.FusedAdam;
 import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.training.EpochMetrics;
 
@@ -86,6 +93,21 @@ class RunCheckpointsTest {
         float[] updaterState = network.getUpdater().getStateViewArray().toFloatVector();
         assertTrue(updaterState.length > 0 && Math.abs(updaterState[0]) + Math.abs(updaterState[updaterState.length - 1]) > 0);
         assertArrayEquals(updaterState, restored.getUpdater().getStateViewArray().toFloatVector(), "Adam's moments must survive");
+    }
+
+    @Test
+    void aCheckpointIsAStockDl4jModelThatLoadsWithTheProjectsLayersAndOptimizer() throws IOException {
+        checkpoints().save("mlp", trainedTinyNetwork(), history(1), Map.of());
+        String configuration;
+        try (ZipFile zip = new ZipFile(checkpointDirectory().resolve("mlp/epoch-0001/model.zip").toFile())) {
+            configuration = new String(zip.getInputStream(zip.getEntry("configuration.json")).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(configuration.contains("\"org.deeplearning4j.nn.conf.layers.DenseLayer\"") && !configuration.contains("org.sparkmnist"),
+                configuration);
+        MultiLayerNetwork resumed = checkpoints().load("mlp").orElseThrow().network();
+        assertInstanceOf(DenseLayerImpl.class, resumed.getLayer(0));
+        assertInstanceOf(OutputLayerImpl.class, resumed.getOutputLayer());
+        assertInstanceOf(FusedAdam.class, ((BaseLayer) resumed.getLayer(0).conf().getLayer()).getIUpdater());
     }
 
     @Test

@@ -22,11 +22,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.output.RunStore;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.JobRuns;
@@ -202,6 +206,45 @@ class MnistScoringJobTest {
                     "no run directory and nothing in _temporary");
         }
         assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)) && Files.list(output.resolve(RunStore.DIRECTORY)).findAny().isPresent());
+    }
+
+    @Test
+    void aModelDl4jBuiltAndSavedScoresThroughTheJobAsDl4jScoresIt() throws IOException {
+        MultiLayerNetwork stock = TinyModels.stockDl4j();
+        assertScoredAs(stock, TinyModels.writeWithModelSerializer(stock, tmp.resolve("dl4j/model.zip")), "dl4j");
+    }
+
+    @Test
+    void aModelOfEarlierVersionsNamingTheProjectsClassesStillScores() throws IOException {
+        // Earlier versions saved what ModelSerializer writes for the network as it trained.
+        MultiLayerNetwork earlier = TinyModels.softmax();
+        assertScoredAs(earlier, TinyModels.writeWithModelSerializer(earlier, tmp.resolve("earlier/model.zip")), "earlier");
+    }
+
+    /** The job, scoring 200 random images with the model.zip {@code file}, gives each the probabilities {@code network} gives it. */
+    private static void assertScoredAs(MultiLayerNetwork network, Path file, String runId) throws IOException {
+        Path idx = IdxFiles.write(tmp.resolve(runId + "-images/images-idx3-ubyte"), IdxFiles.randomImages(200, 28, 28, 9));
+        Path output = tmp.resolve("out-" + runId);
+        JobRuns.Result result = JobRuns.inProcess(MnistScoringJob::execute, List.of("score.model.file=" + file, "score.model.normalize=true",
+                "score.input.path=" + idx, "output.dir=" + output, "run.id=" + runId, "spark.master=local[2]", "score.format=csv"));
+        assertEquals(0, result.exitCode(), result.stderr());
+
+        IdxImages images = new IdxReader(new Configuration()).readImages(new org.apache.hadoop.fs.Path(idx.toUri()), 28, 28);
+        float[][] expected = network.output(new Encoding(10, true).features(images.pixels(), images.count(), images.pixelsPerImage()), false)
+                .toFloatMatrix();
+        List<Map<String, String>> rows = csvRows(output.resolve(runId).resolve("predictions"));
+        assertEquals(200, rows.size());
+        for (Map<String, String> row : rows) {
+            float[] probabilities = expected[Integer.parseInt(row.get("index"))];
+            for (int c = 0; c < 10; c++) {
+                assertEquals(probabilities[c], Double.parseDouble(row.get("p" + c)), 1e-5, "p" + c + " of image " + row.get("index"));
+            }
+            float best = probabilities[0];
+            for (float p : probabilities) {
+                best = Math.max(best, p);
+            }
+            assertEquals(best, probabilities[Integer.parseInt(row.get("prediction"))], 1e-5, "the most probable class of image " + row.get("index"));
+        }
     }
 
     @Test

@@ -125,7 +125,7 @@ class ScoringBadInputTest {
                 new Case("model not in the run", s -> s.set("score.model.name", "softmax"),
                         List.of("holds no model \"softmax\" (score.model.name); it holds mlp")),
                 new Case("unreadable model", s -> Setup.write(s.run.resolve("mlp/model.zip"), "PK garbage".getBytes()),
-                        List.of("model file", "mlp/model.zip cannot be read as a model")),
+                        List.of("model file", "mlp/model.zip cannot be read as a DL4J MultiLayerNetwork model.zip")),
                 new Case("bare model.zip without its normalisation", s -> {
                     s.args.removeIf(a -> a.startsWith("score.model.run"));
                     s.set("score.model.file", s.run.resolve("mlp/model.zip").toString());

@@ -2,6 +2,7 @@ package org.sparkmnist.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,9 +18,15 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
+import org.sparkmnist.model.layers.DenseLayerImpl;
+import org.sparkmnist.model.layers.OutputLayerImpl;
 import org.sparkmnist.testing.TinyModels;
 
 /** Which model references scoring accepts, and the one-line refusal of each it does not. */
@@ -77,6 +84,39 @@ class ScoringModelTest {
     }
 
     @Test
+    void aModelDl4jWroteReachesTheExecutorsWithTheProjectsLayers() throws IOException {
+        MultiLayerNetwork stock = TinyModels.stockDl4j();
+        Path file = TinyModels.writeWithModelSerializer(stock, dir.resolve("dl4j/model.zip"));
+        assertExecutorsRunTheProjectsLayersComputing(stock, file);
+    }
+
+    @Test
+    void aModelOfEarlierVersionsReachesTheExecutorsWithTheProjectsLayers() throws IOException {
+        // Earlier versions saved what ModelSerializer writes for the network as it trained, naming the project's classes.
+        Path file = TinyModels.writeWithModelSerializer(network, dir.resolve("earlier/model.zip"));
+        assertExecutorsRunTheProjectsLayersComputing(network, file);
+    }
+
+    /** The network an executor scores with, read from {@code file}: the project's layers, computing what {@code expected} computes. */
+    private void assertExecutorsRunTheProjectsLayersComputing(MultiLayerNetwork expected, Path file) {
+        ScoringModel model = ScoringModel.load(new ModelSource("", "mlp", file.toString(), Optional.of(true)), hadoop);
+        String key = "test-" + file;
+        MultiLayerNetwork executors = ExecutorModels.borrow(key, model::bytes);
+        try {
+            for (int i = 0; i < executors.getnLayers() - 1; i++) {
+                assertInstanceOf(DenseLayerImpl.class, executors.getLayer(i));
+            }
+            assertInstanceOf(OutputLayerImpl.class, executors.getOutputLayer());
+            Nd4j.getRandom().setSeed(3);
+            INDArray pixels = Nd4j.rand(DataType.FLOAT, 20, 784);
+            INDArray difference = expected.output(pixels, false).sub(executors.output(pixels, false));
+            assertTrue(Transforms.abs(difference).maxNumber().doubleValue() < 1e-5, "probabilities differ by " + difference);
+        } finally {
+            ExecutorModels.forget(key);
+        }
+    }
+
+    @Test
     void aRunWithoutSuccessIsRefused() throws IOException {
         Path run = TinyModels.run(dir.resolve("r2"), "mlp", network, true);
         Files.delete(run.resolve("_SUCCESS"));
@@ -125,7 +165,8 @@ class ScoringModelTest {
     void aFileThatIsNotAModelIsRefused() throws IOException {
         Path garbage = Files.writeString(dir.resolve("model.zip"), "not a zip at all");
         String message = refusal(new ModelSource("", "mlp", garbage.toString(), Optional.of(true)));
-        assertTrue(message.startsWith("model file " + garbage + " cannot be read as a model the training job wrote"), message);
+        assertTrue(message.startsWith("model file " + garbage + " cannot be read as a DL4J MultiLayerNetwork model.zip: not a DL4J model"),
+                message);
         String missing = refusal(new ModelSource("", "mlp", dir.resolve("none.zip").toString(), Optional.of(true)));
         assertTrue(missing.contains("none.zip (score.model.file) does not exist"), missing);
     }
