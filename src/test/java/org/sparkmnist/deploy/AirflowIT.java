@@ -88,6 +88,9 @@ class AirflowIT {
     private Path localRuns;
 
     private DagRun first;
+    /** What the Rendered Template view showed of the first run's train and score (a rerun clears them). */
+    private JsonNode firstTrainRendered;
+    private JsonNode firstScoreRendered;
     /** The same date again, killed with its worker while YARN ran train's application. */
     private DagRun killed;
     private ApplicationId killedApplication;
@@ -139,6 +142,8 @@ class AirflowIT {
 
         setVariable(yarnVariable());
         first = dagsTest("first", DATE);
+        firstTrainRendered = renderedFields("train");
+        firstScoreRendered = renderedFields("score");
         killTheRerunWhileYarnRunsTrain();
         applicationsBeforeRetry = cluster.applications();
         retry = tasksTest("retry", "train", DATE);
@@ -334,13 +339,13 @@ class AirflowIT {
 
     /** What the Rendered Template view shows: the fields as the task rendered them, from Airflow's database. */
     @Test
-    void theRenderedTemplatesAreTheRealApplicationArguments() throws IOException {
-        JsonNode train = renderedFields("train", first);
+    void theRenderedTemplatesAreTheRealApplicationArguments() {
+        JsonNode train = firstTrainRendered;
         assertEquals(List.of("data.dir=" + root + "/mnist", "output.dir=" + root + "/runs", "run.id=" + RUN_ID, "train.epochs=1",
                 "models=[softmax]", "split.train=5000", "split.validation=500"), strings(train.path("application_args")));
         assertEquals(root + "/apps/spark-mnist-cluster.jar", train.path("application").asText());
         assertEquals("1g", train.at("/conf/spark.executor.memory").asText());
-        JsonNode score = renderedFields("score", first);
+        JsonNode score = firstScoreRendered;
         // score_input's {{ ds }}, rendered: the logical date's folder.
         assertTrue(strings(score.path("application_args")).contains("score.input.path=" + root + "/incoming/" + DATE + "/t10k-images-idx3-ubyte"),
                 "score's arguments: " + score.path("application_args"));
@@ -435,8 +440,8 @@ class AirflowIT {
         return values;
     }
 
-    /** The fields {@code task} of {@code run}'s DAG run rendered, as Airflow stored them for the Rendered Template view. */
-    private JsonNode renderedFields(String task, DagRun run) throws IOException {
+    /** The fields {@code task} of the first date's DAG run rendered, as Airflow stored them for the Rendered Template view. */
+    private JsonNode renderedFields(String task) throws IOException {
         String query = "select f.rendered_fields from rendered_task_instance_fields f join dag_run r on r.run_id = f.run_id and r.dag_id = f.dag_id"
                 + " where f.task_id = '" + task + "' and r.logical_date like '" + DATE + "%'";
         List<String> rows = sqlite(query);
