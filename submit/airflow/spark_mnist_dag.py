@@ -147,13 +147,21 @@ def check_connection(settings: dict[str, Any]) -> str:
         # The provider would quietly submit to "yarn" instead.
         raise ValueError(f"{VARIABLE} Variable: conn_id {settings['conn_id']!r} names no Airflow connection") from None
     master = master_of(conn)
-    if "k8s" in master and importlib.util.find_spec("airflow.providers.cncf.kubernetes") is None:
+    if "k8s" in master and not installed("airflow.providers.cncf.kubernetes"):
         raise ValueError(
             f"connection {conn.conn_id!r} submits to Kubernetes ({master}): the Spark provider needs "
             f"apache-airflow-providers-cncf-kubernetes installed beside it on the workers (pip install "
             f"apache-airflow-providers-cncf-kubernetes); this DAG is untested on Kubernetes"
         )
     return master
+
+
+def installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        # find_spec imports the parent packages, and without any cncf provider there is no airflow.providers.cncf.
+        return False
 
 
 @task(retries=0)

@@ -54,8 +54,9 @@ import org.sparkmnist.testing.Scripts;
  * <p>Then, in cluster mode: the same date again, whose train is killed with its worker (the
  * {@code airflow} process) while YARN runs its application, and retried, which must re-attach to
  * that application rather than submit another; a bad job config, which must fail train without a
- * retry, the job's reason last in its log; a bad Variable. Last, the cheap client-mode check: a
- * {@code local[2]} connection, the driver on the Airflow worker, and no scoring input.
+ * retry, the job's reason last in its log; a bad Variable. Last, the cheap client-mode checks: a
+ * {@code local[2]} connection, the driver on the Airflow worker, and no scoring input; then a bad
+ * job config there too; and a Kubernetes connection, which the pinned set cannot submit to.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AirflowIT {
@@ -76,6 +77,8 @@ class AirflowIT {
     private static final String BAD_VARIABLE_DATE = "2026-03-03";
     private static final String CLIENT_DATE = "2026-03-04";
     private static final String CLIENT_RUN_ID = "20260304T000000";
+    private static final String CLIENT_BAD_CONFIG_DATE = "2026-03-05";
+    private static final String KUBERNETES_DATE = "2026-03-06";
     private static final String RUN_CONF = "{\"epochs\": 1, \"models\": \"[softmax]\", \"score_model\": \"softmax\"}";
     private static final int SCORED_IMAGES = 2000;
 
@@ -104,6 +107,8 @@ class AirflowIT {
     private Map<ApplicationId, ApplicationReport> applicationsBeforeBadVariable;
     private Map<ApplicationId, ApplicationReport> applicationsAfterBadVariable;
     private DagRun client;
+    private DagRun clientBadConfig;
+    private DagRun kubernetes;
 
     /** One {@code airflow dags test} (or {@code tasks test}): the CLI's output, each task's state and log. */
     private record DagRun(Scripts.Result cli, Map<String, String> taskStates, Map<String, String> taskLogs) {
@@ -163,6 +168,15 @@ class AirflowIT {
 
         setVariable(clientVariable());
         client = dagsTest("client", CLIENT_DATE);
+        Map<String, Object> clientBadJobConfig = clientVariable();
+        clientBadJobConfig.put("overrides", Map.of("train.epoch", 1));
+        setVariable(clientBadJobConfig);
+        clientBadConfig = dagsTest("client-bad-config", CLIENT_BAD_CONFIG_DATE);
+
+        Map<String, Object> onKubernetes = yarnVariable();
+        onKubernetes.put("conn_id", "spark_k8s");
+        setVariable(onKubernetes);
+        kubernetes = dagsTest("kubernetes", KUBERNETES_DATE);
 
         System.out.println("AirflowIT: " + seconds + "; whole test " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
         System.out.println("AirflowIT: the first run's train task log (cluster mode) ends with:\n" + tail(first.log("train"), 4));
@@ -222,6 +236,9 @@ class AirflowIT {
                         "yarn_resourcemanager_webapp_address", cluster.resourceManagerWebapp()))));
         assertOk(airflow("connection-local", "connections", "add", "spark_mnist_local", "--conn-type", "spark", "--conn-host", "local[2]",
                 "--conn-extra", "{\"deploy-mode\": \"client\"}"));
+        // The README's Kubernetes connection, which the pinned set (no cncf-kubernetes provider) cannot submit to.
+        assertOk(airflow("connection-k8s", "connections", "add", "spark_k8s", "--conn-type", "spark", "--conn-host",
+                "k8s://https://kubernetes.default.svc", "--conn-extra", "{\"deploy-mode\": \"cluster\", \"namespace\": \"spark\"}"));
         seconds.put("install (or check) Airflow, airflow db migrate, connections", (System.nanoTime() - t0) / 1_000_000_000);
     }
 
@@ -413,6 +430,25 @@ class AirflowIT {
         List<String> lines = client.log("train").lines().filter(line -> line.contains("optimizer updates:")).toList();
         assertFalse(lines.isEmpty(), "the train task's log says nothing of the optimizer's updates:\n" + tail(client.log("train"), 40));
         assertTrue(lines.stream().allMatch(line -> SIMD_UPDATES.matcher(line).find()), "optimizer updates: " + lines);
+    }
+
+    /** In client mode the reason comes from what spark-submit printed, the job's own line last. */
+    @Test
+    void clientModeABadConfigFailsTrainWithoutARetryAndTheLogsLastLineSaysWhy() {
+        assertEquals("failed", clientBadConfig.state("train"), "train in client mode with a bad job config:\n" + clientBadConfig.cli().tail(40));
+        String last = clientBadConfig.lastLogLine("train");
+        assertTrue(last.contains("failed: spark-mnist: error: unknown config key train.epoch"), "last line of the task log: " + last);
+        assertEquals(1, clientBadConfig.attempts("train"), "train's attempts");
+    }
+
+    /** The pinned set has no cncf-kubernetes provider: a k8s:// connection is refused, saying what to install. */
+    @Test
+    void aKubernetesConnectionFailsBeforeAnythingIsSubmittedSayingWhatToInstall() {
+        assertEquals("failed", kubernetes.state("spark_target"), "spark_target with a Kubernetes connection:\n" + kubernetes.cli().tail(40));
+        String last = kubernetes.lastLogLine("spark_target");
+        assertTrue(last.contains("connection 'spark_k8s' submits to Kubernetes (k8s://https://kubernetes.default.svc)")
+                && last.contains("pip install apache-airflow-providers-cncf-kubernetes"), "last line of the task log: " + last);
+        assertEquals("upstream_failed", kubernetes.state("train"), "train task after a refused connection");
     }
 
     @Test
