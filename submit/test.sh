@@ -2,8 +2,8 @@
 # The test command: installs what the tests need on a fresh Debian machine (Debian packages, then
 # the pinned Python tools of submit/python-env.sh under target/python: pyspark's Spark distribution,
 # Airflow, and the results notebook's kernel), fetches and verifies MNIST, then runs the unit tests
-# (Surefire) and the integration tests (Failsafe: real MNIST, a real standalone cluster, a real
-# in-process HDFS and YARN, a real Airflow), and executes the results notebook against local runs.
+# (Surefire) and the integration tests (Failsafe: real MNIST, a real standalone cluster, a real HDFS
+# and YARN, a real Airflow submitting to that YARN), and executes the results notebook against local runs.
 #
 #   submit/test.sh [extra mvn arguments, e.g. -Dit.test=HdfsIT]
 set -euo pipefail

@@ -10,22 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.api.records.ApplicationAttemptReport;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -34,20 +26,16 @@ import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
 import org.apache.hadoop.yarn.api.records.YarnApplicationState;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.sparkmnist.output.RunStore;
-import org.sparkmnist.testing.IsolatedCluster;
-import org.sparkmnist.testing.MiniHdfs;
-import org.sparkmnist.testing.MnistFiles;
+import org.sparkmnist.testing.MiniYarn;
 import org.sparkmnist.testing.Scripts;
 
 /**
- * The job on YARN as users submit it: a real ResourceManager and NodeManager (MiniYARNCluster) and a
- * real HDFS (MiniDFSCluster) in this JVM, a HADOOP_CONF_DIR written for them, and
+ * The job on YARN as users submit it: a real ResourceManager, NodeManager and HDFS (MiniYarn), and
  * submit/spark-submit.sh --master yarn with pyspark's Spark, in cluster and in client deploy mode,
  * reading MNIST from HDFS and writing the run there. Executors and application masters are
  * containers: JVMs the NodeManager starts, with its physical-memory check on, so a container whose
@@ -62,11 +50,7 @@ import org.sparkmnist.testing.Scripts;
 class YarnIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path WORK = Scripts.REPO.resolve("target/it-yarn");
     private static final Path LOGS = Scripts.REPO.resolve("target/it-logs");
-    private static final String YARN_NAME = "it-yarn-cluster";
-    /** Where MiniYARNCluster keeps its NodeManager's local and log directories (Hadoop's test data directory). */
-    private static final Path YARN_DIR = Scripts.REPO.resolve("target/test/data").resolve(YARN_NAME);
     /** What a NodeManager logs when it kills a container for outgrowing its memory. */
     private static final List<String> MEMORY_KILLS = List.of("beyond the 'PHYSICAL' memory limit", "exceeding physical memory",
             "beyond physical memory limits");
@@ -74,15 +58,12 @@ class YarnIT {
     private static final String AM_CLASS = "org.apache.spark.deploy.yarn.ApplicationMaster";
     private static final String EXECUTOR_CLASS = "org.apache.spark.executor.YarnCoarseGrainedExecutorBackend";
 
-    private MiniDFSCluster hdfs;
+    private MiniYarn cluster;
     private FileSystem fs;
-    private MiniYARNCluster yarn;
     private YarnClient yarnClient;
     private String root;
-    private Path hadoopConf;
-    private String sparkArchive;
 
-    private Submission cluster;
+    private Submission clusterMode;
     private Submission client;
     private Submission retried;
     /** What the third submission looked like when its application master was killed. */
@@ -98,126 +79,26 @@ class YarnIT {
     void startYarnAndSubmit() throws Exception {
         Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
         assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
-        IsolatedCluster.deleteRecursively(WORK);
-        IsolatedCluster.deleteRecursively(YARN_DIR);
         long t0 = System.nanoTime();
-
-        hdfs = MiniHdfs.start(WORK.resolve("hdfs").toFile());
-        fs = hdfs.getFileSystem();
-        root = "hdfs://127.0.0.1:" + hdfs.getNameNodePort();
-        for (Path file : MnistFiles.files()) {
-            fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.fs.Path(root + "/mnist/" + file.getFileName()));
-        }
-        yarn = startYarn();
-        hadoopConf = writeHadoopConf();
-        yarnClient = YarnClient.createYarnClient();
-        yarnClient.init(yarn.getConfig());
-        yarnClient.start();
-        sparkArchive = uploadSparkJars();
+        cluster = MiniYarn.start("yarn");
+        fs = cluster.fs();
+        yarnClient = cluster.client();
+        root = cluster.root();
         System.out.printf("YarnIT: HDFS and YARN up, Spark's jars on HDFS after %.0f s%n", (System.nanoTime() - t0) / 1e9);
 
-        cluster = submit("cluster", "cluster", List.of(), List.of(), false);
+        clusterMode = submit("cluster", "cluster", List.of(), List.of(), false);
         client = submit("client", "client", List.of(), List.of(), false);
         retried = submit("retried", "cluster", List.of("--conf", "spark.yarn.maxAppAttempts=2"),
                 List.of("models=[mlp]", "train.epochs=2", "output.mode=resume"), true);
         System.out.printf("YarnIT: cluster mode %.0f s, client mode %.0f s, killed-AM run %.0f s; whole test %.0f s%n",
-                cluster.seconds(), client.seconds(), retried.seconds(), (System.nanoTime() - t0) / 1e9);
+                clusterMode.seconds(), client.seconds(), retried.seconds(), (System.nanoTime() - t0) / 1e9);
     }
 
     @AfterAll
     void stopYarn() throws IOException {
-        if (yarnClient != null) {
-            yarnClient.stop();
+        if (cluster != null) {
+            cluster.close();
         }
-        if (yarn != null) {
-            yarn.stop();
-        }
-        if (hdfs != null) {
-            hdfs.shutdown(true);
-        }
-        // No container JVM may outlive the NodeManager that started it.
-        ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains("org.apache.spark"))
-                .forEach(Scripts::killTree);
-        // The NodeManager's local directories hold what it localized (Spark's jars unpacked, the job's
-        // jar): 800 MB. Its log directories, the containers' logs, stay for a look after the build.
-        if (Files.isDirectory(YARN_DIR)) {
-            // YARN_DIR/yarn-<random>/it-yarn-cluster-localDir-nm-0_0
-            try (Stream<Path> dirs = Files.walk(YARN_DIR, 2)) {
-                dirs.filter(d -> d.getFileName().toString().contains("-localDir-")).toList().forEach(IsolatedCluster::deleteRecursively);
-            }
-        }
-    }
-
-    /**
-     * One ResourceManager (FIFO scheduler: no share of the cluster reserved per queue) and one
-     * NodeManager with room for an application master and two executors of 1g heap + 2g overhead,
-     * its container memory monitor and physical-memory check on (MiniYARNCluster turns the monitor
-     * off unless told to control it) and the virtual-memory check off (a JVM reserves far more
-     * address space than it uses).
-     */
-    private MiniYARNCluster startYarn() throws InterruptedException {
-        YarnConfiguration conf = new YarnConfiguration();
-        conf.set("fs.defaultFS", root);
-        conf.set(YarnConfiguration.RM_SCHEDULER, "org.apache.hadoop.yarn.server.resourcemanager.scheduler.fifo.FifoScheduler");
-        conf.setInt("yarn.minicluster.yarn.nodemanager.resource.memory-mb", 12 * 1024);
-        conf.setInt(YarnConfiguration.NM_VCORES, 8);
-        conf.setInt(YarnConfiguration.RM_SCHEDULER_MINIMUM_ALLOCATION_MB, 256);
-        conf.setInt(YarnConfiguration.RM_SCHEDULER_MAXIMUM_ALLOCATION_MB, 8 * 1024);
-        conf.setBoolean("yarn.minicluster.control-resource-monitoring", true);
-        conf.setBoolean(YarnConfiguration.NM_CONTAINER_MONITOR_ENABLED, true);
-        conf.setBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, true);
-        conf.setBoolean(YarnConfiguration.NM_VMEM_CHECK_ENABLED, false);
-        conf.setLong(YarnConfiguration.NM_CONTAINER_MON_INTERVAL_MS, 1000);
-        conf.setFloat(YarnConfiguration.NM_MAX_PER_DISK_UTILIZATION_PERCENTAGE, 99.0f);
-        conf.setInt(YarnConfiguration.RM_AM_MAX_ATTEMPTS, 2);
-        MiniYARNCluster cluster = new MiniYARNCluster(YARN_NAME, 1, 1, 1);
-        cluster.init(conf);
-        cluster.start();
-        // The ResourceManager writes its real port into the configuration only once it listens.
-        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-        while (cluster.getConfig().get(YarnConfiguration.RM_ADDRESS, ":0").endsWith(":0")) {
-            assertTrue(System.nanoTime() < deadline, "the ResourceManager has no address after a minute");
-            Thread.sleep(100);
-        }
-        return cluster;
-    }
-
-    /** The client configuration spark-submit reads: HDFS as the default filesystem, and the ResourceManager's addresses. */
-    private Path writeHadoopConf() throws IOException {
-        Path dir = Files.createDirectories(WORK.resolve("hadoop-conf"));
-        Configuration core = new Configuration(false);
-        core.set("fs.defaultFS", root);
-        try (OutputStream out = Files.newOutputStream(dir.resolve("core-site.xml"))) {
-            core.writeXml(out);
-        }
-        // The client's block-report back-off, as src/test/resources/hdfs-site.xml sets it for the test JVMs.
-        Files.copy(Scripts.REPO.resolve("src/test/resources/hdfs-site.xml"), dir.resolve("hdfs-site.xml"));
-        try (OutputStream out = Files.newOutputStream(dir.resolve("yarn-site.xml"))) {
-            yarn.getConfig().writeXml(out);
-        }
-        return dir;
-    }
-
-    /**
-     * Spark's jars, once, as the archive spark.yarn.archive names: without it every submission
-     * zips and uploads the whole distribution (about 350 MB) again.
-     */
-    private String uploadSparkJars() throws IOException {
-        Scripts.Result home = Scripts.run(List.of("submit/spark-home.sh"), Map.of(), LOGS.resolve("yarn-spark-home.log"), Duration.ofMinutes(15));
-        assertEquals(0, home.exitCode(), "submit/spark-home.sh failed:\n" + home.tail(20));
-        Path jars = Path.of(home.tail(1).strip()).resolve("jars");
-        String archive = root + "/spark/spark-jars.zip";
-        try (ZipOutputStream zip = new ZipOutputStream(fs.create(new org.apache.hadoop.fs.Path(archive)));
-                Stream<Path> files = Files.list(jars)) {
-            // Jars are compressed already.
-            zip.setLevel(0);
-            for (Path file : files.filter(f -> f.toString().endsWith(".jar")).sorted().toList()) {
-                zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
-                Files.copy(file, zip);
-                zip.closeEntry();
-            }
-        }
-        return archive;
     }
 
     /**
@@ -227,15 +108,10 @@ class YarnIT {
      */
     private Submission submit(String runId, String deployMode, List<String> options, List<String> jobArgs, boolean killTheAm)
             throws Exception {
-        String javaHome = System.getProperty("java.home");
-        // One JavaCPP cache for every container: the ~400 MB of native libraries are unpacked once, not per container.
-        String cache = "-Dorg.bytedeco.javacpp.cachedir=" + Scripts.REPO.resolve("target/javacpp-cache");
         List<String> command = new ArrayList<>(List.of("submit/spark-submit.sh", "--master", "yarn", "--deploy-mode", deployMode,
                 "--name", "yarn-it-" + runId, "--num-executors", "2", "--executor-cores", "1", "--executor-memory", EXECUTOR_HEAP_MB + "m",
-                "--driver-memory", "1g",
-                "--conf", "spark.yarn.archive=" + sparkArchive,
-                "--conf", "spark.yarn.appMasterEnv.JAVA_HOME=" + javaHome, "--conf", "spark.executorEnv.JAVA_HOME=" + javaHome,
-                "--conf", "spark.executor.extraJavaOptions=" + cache, "--conf", "spark.driver.extraJavaOptions=" + cache));
+                "--driver-memory", "1g"));
+        cluster.sparkConf().forEach((key, value) -> command.addAll(List.of("--conf", key + "=" + value)));
         if (deployMode.equals("cluster")) {
             command.addAll(List.of("--conf", "spark.driver.memoryOverhead=2g"));
         }
@@ -243,7 +119,7 @@ class YarnIT {
         command.addAll(List.of("data.dir=" + root + "/mnist", "output.dir=" + root + "/runs", "run.id=" + runId, "train.epochs=1"));
         command.addAll(jobArgs);
         Path log = LOGS.resolve("yarn-" + runId + ".log");
-        Map<String, String> env = Map.of("HADOOP_CONF_DIR", hadoopConf.toString(), "SPARK_MNIST_JAR",
+        Map<String, String> env = Map.of("HADOOP_CONF_DIR", cluster.hadoopConf().toString(), "SPARK_MNIST_JAR",
                 System.getProperty("cluster.jar"));
         long start = System.nanoTime();
         Process process = Scripts.start(command, env, log);
@@ -338,30 +214,6 @@ class YarnIT {
         }
     }
 
-    /** The NodeManager's container log directory. */
-    private Path logDir() {
-        return Path.of(yarn.getNodeManager(0).getConfig().get(YarnConfiguration.NM_LOG_DIRS).split(",")[0]);
-    }
-
-    /** A container's log file in the NodeManager's log directory: {@code <log dir>/<application>/<container>/<name>}. */
-    private Optional<Path> containerLog(ApplicationId appId, String containerId, String name) throws IOException {
-        Path file = logDir().resolve(appId.toString()).resolve(containerId).resolve(name);
-        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
-    }
-
-    /** Every container log of every application, by path. */
-    private Map<String, String> allContainerLogs() throws IOException {
-        Map<String, String> logs = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(logDir())) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("stderr|stdout")).toList()) {
-                if (file.getParent().getFileName().toString().startsWith("container_")) {
-                    logs.put(file.toString(), Files.readString(file));
-                }
-            }
-        }
-        return logs;
-    }
-
     private JsonNode summary(String runId) throws IOException {
         try (InputStream in = fs.open(new org.apache.hadoop.fs.Path(root + "/runs/" + runId + "/summary.json"))) {
             return JSON.readTree(in);
@@ -375,7 +227,7 @@ class YarnIT {
 
     @Test
     void clusterModeCommitsAnAccurateRun() throws IOException {
-        assertCommitted(cluster);
+        assertCommitted(clusterMode);
         assertAccurate(summary("cluster"));
     }
 
@@ -409,11 +261,11 @@ class YarnIT {
     /** The NodeManager checks physical memory, and killed no container of any run for exceeding it. */
     @Test
     void noContainerWasKilledForExceedingItsMemory() throws IOException {
-        assertTrue(yarn.getConfig().getBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false), "the physical-memory check is on");
-        assertTrue(yarn.getConfig().getBoolean(YarnConfiguration.NM_CONTAINER_MONITOR_ENABLED, false), "the container monitor is on");
-        Map<String, String> logs = allContainerLogs();
+        assertTrue(cluster.nodeManagerConfig().getBoolean(YarnConfiguration.NM_PMEM_CHECK_ENABLED, false), "the physical-memory check is on");
+        assertTrue(cluster.nodeManagerConfig().getBoolean(YarnConfiguration.NM_CONTAINER_MONITOR_ENABLED, false), "the container monitor is on");
+        Map<String, String> logs = cluster.allContainerLogs();
         assertTrue(logs.size() >= 9, "container logs of three applications: " + logs.keySet());
-        for (Submission run : List.of(cluster, client, retried)) {
+        for (Submission run : List.of(clusterMode, client, retried)) {
             logs.put(run.log().toString(), run.result().output());
         }
         logs.forEach((file, text) -> MEMORY_KILLS.forEach(kill -> assertFalse(text.contains(kill), file + " reports a memory kill")));
@@ -439,7 +291,7 @@ class YarnIT {
             left.add(status.getPath().getName());
         }
         assertEquals(List.of("client", "cluster", "retried"), left.stream().sorted().toList(), "only committed runs remain under /runs");
-        String secondAttempt = containerLog(retried.appId(), yarnClient.getApplicationAttempts(retried.appId()).get(1).getAMContainerId().toString(),
+        String secondAttempt = cluster.containerLog(retried.appId(), yarnClient.getApplicationAttempts(retried.appId()).get(1).getAMContainerId().toString(),
                 "stderr").map(YarnIT::read).orElse("");
         // The first epoch was checkpointed before the kill: the second attempt takes the dead driver's lock over and resumes.
         assertTrue(secondAttempt.contains("mlp: resumed from epoch 1/2"), "the second attempt's driver log:\n" + secondAttempt);
