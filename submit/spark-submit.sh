@@ -14,7 +14,7 @@
 #   $SPARK_HOME/bin/spark-submit [spark-submit options] JAR [FILE.conf ...] [key=value ...]
 #
 # Every argument goes on untouched and in your order; the jar goes where spark-submit's options end,
-# as Spark's own launcher library parses them (org.sparkmnist.job.SparkSubmitOptions), and the job's
+# as Spark's own launcher library parses them (org.sparkmnist.runtime.SparkSubmitOptions), and the job's
 # arguments after it. So relative paths mean what spark-submit and the job make of them in your
 # directory: --files, --jars, --properties-file, and in client mode the job's FILE.conf, data.dir
 # and output.dir. Without --class the jar's Main-Class runs, the training job
@@ -60,7 +60,7 @@ if [[ ! -f ${launcher[0]} ]]; then
 fi
 # A small JVM that starts and exits at once, with the JIT and collector that start fastest.
 options=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
-  -cp "$jar:${launcher[0]}" org.sparkmnist.job.SparkSubmitOptions "$@")
+  -cp "$jar:${launcher[0]}" org.sparkmnist.runtime.SparkSubmitOptions "$@")
 
 # This JVM is the driver in client mode: the project's log4j2 file and JavaCPP cache, as every
 # JVM of the project gets them (submit/java.sh); in cluster mode only the submitting client.
@@ -69,7 +69,7 @@ options=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:TieredStopAtLevel=1 -XX:+UseSe
 export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties \
 -Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache --add-modules=jdk.incubator.vector${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
 # OpenBLAS's kernels for this CPU, in the client-mode driver; executors on this machine get the same
-# value from the job (org.sparkmnist.job.NativeRuntime), executors elsewhere decide on their own.
+# value from the job (org.sparkmnist.runtime.NativeRuntime), executors elsewhere decide on their own.
 coretype=$("$root/submit/openblas-coretype.sh")
 [[ -z $coretype ]] || export OPENBLAS_CORETYPE=$coretype
 exec "$SPARK_HOME/bin/spark-submit" "${@:1:options}" "$jar" "${@:options+1}"

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.ConfigName;
+import org.sparkmnist.runtime.SecretMasking;
 
 /**
  * Typed reads from a merged config, where every failure becomes a {@link BadInputException} that

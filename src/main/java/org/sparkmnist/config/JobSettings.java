@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.runtime.SecretMasking;
+import org.sparkmnist.runtime.SparkSettings;
 
 /**
  * Everything the job was told, validated once at start-up. Code below the entry point reads these

@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.List;
 import java.util.Optional;
+import org.sparkmnist.runtime.SecretMasking;
+import org.sparkmnist.runtime.SparkSettings;
 import org.sparkmnist.scoring.Inversion;
 import org.sparkmnist.scoring.PredictionFormat;
 
@@ -66,7 +68,7 @@ public record ScoringSettings(
                 score.oneOf("format", PredictionFormat.class),
                 output,
                 runId,
-                SparkSettings.from(root.at("spark")),
+                SettingsLoader.spark(root.at("spark")),
                 effective.withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
     }
 

@@ -14,11 +14,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.runtime.SecretMasking;
+import org.sparkmnist.runtime.SparkSettings;
 
 /**
  * Turns a job's arguments into its settings ({@link JobSettings} for training, {@link ScoringSettings}
@@ -183,7 +186,7 @@ public final class SettingsLoader {
                 train,
                 OutputSettings.from(root.at("output")),
                 runId,
-                SparkSettings.from(root.at("spark")),
+                spark(root.at("spark")),
                 // What a training run records as its config: the scoring job's section is not part of it.
                 merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
     }
@@ -200,5 +203,16 @@ public final class SettingsLoader {
 
     private static List<String> definedModels(Config merged) {
         return merged.getObject("model").keySet().stream().filter(n -> !n.equals("defaults")).sorted().toList();
+    }
+
+    /** The spark section, read by this package so that the record it fills stays free of config reading. */
+    static SparkSettings spark(ConfigReader spark) {
+        SparkSettings settings = new SparkSettings(
+                spark.string("master"),
+                spark.string("app-name"),
+                spark.bool("ui"),
+                spark.oneOf("log-level", List.of("error", "warn", "info", "debug")).toUpperCase(Locale.ROOT));
+        spark.check(!settings.master().isBlank(), "master", "must be a Spark master URL such as local[*]");
+        return settings;
     }
 }

@@ -24,7 +24,12 @@ import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunManifest;
 import org.sparkmnist.output.RunStore;
 import org.sparkmnist.output.SummaryJson;
+import org.sparkmnist.runtime.JobExit;
+import org.sparkmnist.runtime.JobMain;
+import org.sparkmnist.runtime.RunEnvironment;
+import org.sparkmnist.runtime.SparkContexts;
 import org.sparkmnist.training.DistributedTrainer;
+import org.sparkmnist.training.RoundTransport;
 import org.sparkmnist.training.StagedSplit;
 import org.sparkmnist.training.TestEvaluator;
 import org.sparkmnist.training.TestResult;
@@ -92,7 +97,9 @@ public final class MnistTrainingJob {
     }
 
     private void trainAndWrite(MnistData data, MnistSplit split, RunAttempt run, ResumableTraining training) throws Exception {
-        try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
+        try (JavaSparkContext spark = SparkContexts.start(settings.spark(),
+                // Averaging rounds move the parameters and updater state: ND4J arrays in one bulk copy, results in the task's message.
+                RoundTransport::configure)) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());
             StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split, run);

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkmnist.config.KnownSecrets;
+import org.sparkmnist.runtime.KnownSecrets;
 
 /**
  * One attempt at a run: its outputs are written under {@code <holder>/attempt-<hex>/run/} and its

@@ -12,14 +12,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.ScoringSettings;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.job.JobExit;
-import org.sparkmnist.job.JobMain;
-import org.sparkmnist.job.RunEnvironment;
-import org.sparkmnist.job.SparkContexts;
 import org.sparkmnist.output.CsvTables;
 import org.sparkmnist.output.RunAttempt;
 import org.sparkmnist.output.RunKind;
 import org.sparkmnist.output.RunStore;
+import org.sparkmnist.runtime.JobExit;
+import org.sparkmnist.runtime.JobMain;
+import org.sparkmnist.runtime.RunEnvironment;
+import org.sparkmnist.runtime.SparkContexts;
+import org.sparkmnist.training.ArrayKryoRegistrator;
 
 /**
  * Batch scoring: applies a trained model to new digit images on the executors and writes one
@@ -75,7 +76,9 @@ public final class MnistScoringJob {
     }
 
     private void scoreAndWrite(ScoringModel model, ScoringInput input, RunAttempt run) throws Exception {
-        try (SparkSession spark = SparkContexts.startSession(settings.spark());
+        try (SparkSession spark = SparkContexts.startSession(settings.spark(),
+                     // Scored digits and rejects are Java records: Kryo carries them by Java serialization.
+                     ArrayKryoRegistrator::configure);
              ScoredInputs scored = ScoredInputs.of(spark, input, model, settings.batchSize())) {
             long start = System.nanoTime();
             ScoringCounts counts = scored.counts();

@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.sparkmnist.config.KnownSecrets;
+import org.sparkmnist.runtime.KnownSecrets;
 
 import static org.apache.spark.sql.functions.col;
 

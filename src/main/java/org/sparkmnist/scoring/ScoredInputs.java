@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.sparkmnist.config.KnownSecrets;
 import org.sparkmnist.data.Encoding;
+import org.sparkmnist.runtime.KnownSecrets;
 
 /**
  * Every input scored or rejected, as one DataFrame computed on the executors and cached there, so

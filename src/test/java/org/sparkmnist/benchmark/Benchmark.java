@@ -15,8 +15,8 @@ import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.AveragingSchedule;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
-import org.sparkmnist.job.JobExit;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.runtime.JobExit;
 
 /**
  * The speed benchmark behind {@code submit/benchmark.sh}: the MLP trained, on this machine with the same

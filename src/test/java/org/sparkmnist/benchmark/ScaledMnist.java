@@ -18,7 +18,7 @@ import org.sparkmnist.data.IdxImageFile;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.data.IdxWriter;
-import org.sparkmnist.job.JobExit;
+import org.sparkmnist.runtime.JobExit;
 
 /**
  * Writes k x MNIST, the data of the benchmark's data-size table: MNIST's training set followed by

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
-import org.sparkmnist.job.JobExit;
+import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.testing.IdxFiles;
 
 class ScaledMnistTest {

@@ -24,9 +24,10 @@ import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.data.MnistSplit;
-import org.sparkmnist.job.JobExit;
-import org.sparkmnist.job.QuietLogging;
 import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.runtime.JobExit;
+import org.sparkmnist.runtime.NativeBuild;
+import org.sparkmnist.runtime.QuietLogging;
 import org.sparkmnist.training.CrossEntropy;
 import org.sparkmnist.training.EpochLog;
 import org.sparkmnist.training.EpochMetrics;
@@ -34,7 +35,6 @@ import org.sparkmnist.training.RunningTrainingMetrics;
 import org.sparkmnist.training.Tally;
 import org.sparkmnist.training.TallyAccumulator;
 import org.sparkmnist.training.TestEvaluator;
-import org.sparkmnist.model.nativebuild.NativeBuild;
 
 /**
  * The single-machine alternatives the Spark job is measured against: the same config, model, split,

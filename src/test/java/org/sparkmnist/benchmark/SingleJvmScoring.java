@@ -23,10 +23,10 @@ import org.sparkmnist.data.IdxImageFile;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
-import org.sparkmnist.job.JobExit;
-import org.sparkmnist.job.QuietLogging;
 import org.sparkmnist.model.ModelZip;
-import org.sparkmnist.model.nativebuild.NativeBuild;
+import org.sparkmnist.runtime.JobExit;
+import org.sparkmnist.runtime.NativeBuild;
+import org.sparkmnist.runtime.QuietLogging;
 import org.sparkmnist.scoring.ScoringModel;
 
 /**

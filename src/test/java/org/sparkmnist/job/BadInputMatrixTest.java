@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.testing.FlakyFileSystem;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.scoring.MnistScoringJob;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.JobRuns;

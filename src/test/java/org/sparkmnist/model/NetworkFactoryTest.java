@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
 import org.junit.jupiter.api.Test;
 import org.sparkmnist.config.JobSettings;
-import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.updaters.FusedAdam;
 import org.sparkmnist.model.updaters.FusedRmsProp;

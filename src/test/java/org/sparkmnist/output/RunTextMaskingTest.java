@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkmnist.config.KnownSecrets;
+import org.sparkmnist.runtime.KnownSecrets;
 import org.sparkmnist.testing.StoredRuns;
 
 /**

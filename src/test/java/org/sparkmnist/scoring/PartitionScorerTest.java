@@ -25,8 +25,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.sparkmnist.config.KnownSecrets;
 import org.sparkmnist.data.Encoding;
+import org.sparkmnist.runtime.KnownSecrets;
 import org.sparkmnist.testing.TinyModels;
 import scala.reflect.ClassTag$;
 

@@ -2,7 +2,7 @@ package org.sparkmnist.testing;
 
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
-import org.sparkmnist.model.nativebuild.NativeBuild;
+import org.sparkmnist.runtime.NativeBuild;
 
 /**
  * Test JVMs load ND4J in-process, and both native builds are on the test class path: left alone,

@@ -1,14 +1,13 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sparkmnist.config.SparkSettings;
-import org.sparkmnist.training.RoundTransport;
 
 /**
  * Starts Spark for the job. Anything spark-submit decided (master, UI, addresses) wins; the job's
@@ -27,13 +26,17 @@ public final class SparkContexts {
     private SparkContexts() {
     }
 
-    public static JavaSparkContext start(SparkSettings settings) {
-        return prepared(new JavaSparkContext(conf(settings, System.getenv())), settings);
+    /**
+     * Spark for a job whose own defaults ({@code jobDefaults}: what its data needs, such as a serializer)
+     * fill in what neither spark-submit nor the settings decided.
+     */
+    public static JavaSparkContext start(SparkSettings settings, Consumer<SparkConf> jobDefaults) {
+        return prepared(new JavaSparkContext(conf(settings, jobDefaults, System.getenv())), settings);
     }
 
     /** A SparkSession, for jobs that write with Spark SQL's DataFrame writer, on a context started as {@link #start} starts it. */
-    public static SparkSession startSession(SparkSettings settings) {
-        SparkSession session = SparkSession.builder().config(conf(settings, System.getenv())).getOrCreate();
+    public static SparkSession startSession(SparkSettings settings, Consumer<SparkConf> jobDefaults) {
+        SparkSession session = SparkSession.builder().config(conf(settings, jobDefaults, System.getenv())).getOrCreate();
         prepared(JavaSparkContext.fromSparkContext(session.sparkContext()), settings);
         return session;
     }
@@ -48,16 +51,15 @@ public final class SparkContexts {
         return spark;
     }
 
-    /** The configuration Spark starts with, given the process environment {@code env}. */
-    static SparkConf conf(SparkSettings settings, Map<String, String> env) {
+    /** The configuration Spark starts with, given the job's own defaults and the process environment {@code env}. */
+    static SparkConf conf(SparkSettings settings, Consumer<SparkConf> jobDefaults, Map<String, String> env) {
         SparkConf conf = new SparkConf()
                 .setIfMissing("spark.master", settings.master())
                 .setIfMissing("spark.app.name", settings.appName())
                 .setIfMissing("spark.ui.enabled", Boolean.toString(settings.ui()))
                 // The console progress bar fights with the job's own per-epoch lines.
                 .setIfMissing("spark.ui.showConsoleProgress", "false");
-        // Averaging rounds move the parameters and updater state: ND4J arrays in one bulk copy, results in the task's message.
-        RoundTransport.configure(conf);
+        jobDefaults.accept(conf);
         // Before the context starts: executors are launched (and on YARN sized) from this conf.
         NativeRuntime.configureExecutors(conf, System.getProperties(), env);
         if (onThisMachine(conf.get("spark.master"))) {

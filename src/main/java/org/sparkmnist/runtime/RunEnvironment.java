@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import org.sparkmnist.config.KnownSecrets;
 
 class MaskedConsoleTest {
 

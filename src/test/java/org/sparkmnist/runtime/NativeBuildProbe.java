@@ -1,4 +1,4 @@
-package org.sparkmnist.model.nativebuild;
+package org.sparkmnist.runtime;
 
 import org.bytedeco.javacpp.Loader;
 

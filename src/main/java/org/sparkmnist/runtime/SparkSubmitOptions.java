@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import java.util.List;
 import org.apache.spark.launcher.SparkLauncher;
@@ -11,7 +11,7 @@ import org.apache.spark.launcher.SparkLauncher;
  * an option brings that knowledge along. The script runs it on the jar being submitted and the launcher
  * jar of the Spark that will run it:
  *
- * <pre>java -cp JAR:$SPARK_HOME/jars/spark-launcher_2.12-*.jar org.sparkmnist.job.SparkSubmitOptions ARG...</pre>
+ * <pre>java -cp JAR:$SPARK_HOME/jars/spark-launcher_2.12-*.jar org.sparkmnist.runtime.SparkSubmitOptions ARG...</pre>
  *
  * It prints how many leading arguments are spark-submit's options; an option whose value is missing is
  * exit code 2 with one line naming it.

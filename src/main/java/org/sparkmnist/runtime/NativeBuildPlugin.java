@@ -1,4 +1,4 @@
-package org.sparkmnist.model.nativebuild;
+package org.sparkmnist.runtime;
 
 import java.util.Map;
 import org.apache.spark.api.plugin.DriverPlugin;
@@ -9,7 +9,7 @@ import org.apache.spark.api.plugin.SparkPlugin;
 /**
  * Lets every Spark executor choose its ND4J build from its own CPU, when it starts and before any task
  * loads ND4J: nodes of one cluster may differ, so the driver's CPU cannot decide for them. Enable it
- * with {@code spark.plugins=org.sparkmnist.model.nativebuild.NativeBuildPlugin}.
+ * with {@code spark.plugins=org.sparkmnist.runtime.NativeBuildPlugin}.
  */
 public final class NativeBuildPlugin implements SparkPlugin {
 

@@ -1,4 +1,4 @@
-package org.sparkmnist.model.nativebuild;
+package org.sparkmnist.runtime;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,7 +60,7 @@ public final class NativeBuild {
      * Makes this JVM load the build that fits its CPU, loads ND4J, logs which build runs and turns off
      * ND4J's per-op workspace checks and, unless a limit was set, JavaCPP's statm reads. Call it before
      * anything touches ND4J or JavaCPP: JavaCPP reads these properties once, when it first loads. Properties
-     * already set (on the command line, or from the SparkConf by org.sparkmnist.job.NativeRuntime) win.
+     * already set (on the command line, or from the SparkConf by org.sparkmnist.runtime.NativeRuntime) win.
      * Calling it again does nothing more.
      */
     public static void prepareThisJvm() {

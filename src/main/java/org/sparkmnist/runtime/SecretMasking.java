@@ -1,4 +1,4 @@
-package org.sparkmnist.config;
+package org.sparkmnist.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;

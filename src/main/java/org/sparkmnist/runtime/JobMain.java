@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import com.typesafe.config.Config;
 import java.util.Arrays;
@@ -6,10 +6,6 @@ import java.util.List;
 import java.util.function.ToIntFunction;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
-import org.sparkmnist.config.KnownSecrets;
-import org.sparkmnist.config.SecretMasking;
-import org.sparkmnist.config.SparkSettings;
-import org.sparkmnist.model.nativebuild.NativeBuild;
 
 /**
  * What each of the jar's entry points (training, scoring) does around its own work, in the order it

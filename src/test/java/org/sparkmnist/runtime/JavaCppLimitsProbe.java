@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import org.bytedeco.javacpp.Pointer;
 

@@ -1,11 +1,10 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkUserAppException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.config.SecretMasking;
 
 /**
  * The one place failures become exit codes: 2 for bad input or config, 1 for everything else.

@@ -1,4 +1,4 @@
-package org.sparkmnist.config;
+package org.sparkmnist.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -90,21 +90,5 @@ class SecretMaskingTest {
     void aSecretSoundingSwitchIsNotASecret() {
         assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.yarn.security.credentials.hive.enabled", "false"));
         assertEquals(java.util.Set.of(), SecretMasking.secretsIn("spark.security.credentials.enabled", "TRUE"));
-    }
-
-    @Test
-    void whatCheckpointsAndTheManifestRecordOfTheConfigIsMasked() {
-        JobSettings settings = SettingsLoader.load(List.of("data.train-images=hdfs://bob:topsecret@nn/mnist/train", "run.id=r1"));
-        String identity = settings.checkpointIdentity("mlp").toString();
-        assertFalse(identity.contains("topsecret"), identity);
-        assertTrue(identity.contains("data.train-images=\"hdfs://****@nn/mnist/train\""), identity);
-    }
-
-    @Test
-    void effectiveConfigInSummaryAndLogsIsMasked() {
-        JobSettings settings = SettingsLoader.load(List.of("output.dir=hdfs://bob:topsecret@nn/runs", "run.id=r1"));
-        assertFalse(settings.effectiveJson().contains("topsecret"), settings.effectiveJson());
-        assertTrue(settings.effectiveJson().contains("hdfs://****@nn/runs"), settings.effectiveJson());
-        assertEquals("hdfs://bob:topsecret@nn/runs", settings.output().dir(), "the job itself still uses the real value");
     }
 }

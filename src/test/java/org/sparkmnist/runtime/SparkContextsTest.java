@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,16 +12,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
-import org.sparkmnist.config.SparkSettings;
 
 /** An embedded (local-mode) run listens on 127.0.0.1 only; on a cluster spark-submit decides. */
 class SparkContextsTest {
 
     private static final Map<String, String> LOOPBACK_ENV = Map.of("SPARK_LOCAL_IP", "127.0.0.1");
+
+    private static final Consumer<SparkConf> NO_JOB_DEFAULTS = conf -> { };
 
     private static SparkSettings settings(String master, boolean ui) {
         return new SparkSettings(master, "spark-mnist-test", ui, "WARN");
@@ -30,7 +32,7 @@ class SparkContextsTest {
     @Test
     void localModePutsTheDriverOnLoopback() {
         for (String master : List.of("local", "local[2]", "local[*]")) {
-            SparkConf conf = SparkContexts.conf(settings(master, false), Map.of());
+            SparkConf conf = SparkContexts.conf(settings(master, false), NO_JOB_DEFAULTS, Map.of());
             assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
             assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
         }
@@ -38,14 +40,14 @@ class SparkContextsTest {
 
     @Test
     void localModeUiListensOnLoopbackWhenSparkLocalIpSaysSo() {
-        SparkConf conf = SparkContexts.conf(settings("local[*]", true), LOOPBACK_ENV);
+        SparkConf conf = SparkContexts.conf(settings("local[*]", true), NO_JOB_DEFAULTS, LOOPBACK_ENV);
         assertTrue(conf.getBoolean("spark.ui.enabled", false));
     }
 
     /** Without SPARK_LOCAL_IP Spark's UI listens on every interface; the job then leaves it off. */
     @Test
     void localModeUiStaysOffWhenItWouldFaceTheNetwork() {
-        SparkConf conf = SparkContexts.conf(settings("local[2]", true), Map.of());
+        SparkConf conf = SparkContexts.conf(settings("local[2]", true), NO_JOB_DEFAULTS, Map.of());
         assertFalse(conf.getBoolean("spark.ui.enabled", true));
     }
 
@@ -53,14 +55,14 @@ class SparkContextsTest {
     @Test
     void anExplicitSparkLocalIpIsKept() {
         Map<String, String> env = Map.of("SPARK_LOCAL_IP", "0.0.0.0");
-        assertTrue(SparkContexts.conf(settings("local[2]", true), env).getBoolean("spark.ui.enabled", false));
+        assertTrue(SparkContexts.conf(settings("local[2]", true), NO_JOB_DEFAULTS, env).getBoolean("spark.ui.enabled", false));
     }
 
     /** A standalone cluster on this machine (submit/standalone-cluster.sh's) needs the driver on nothing but loopback either. */
     @Test
     void aLoopbackStandaloneMasterPutsTheDriverOnLoopback() {
         for (String master : List.of("spark://127.0.0.1:7077", "spark://localhost:7077", "local-cluster[2,1,1024]")) {
-            SparkConf conf = SparkContexts.conf(settings(master, false), Map.of());
+            SparkConf conf = SparkContexts.conf(settings(master, false), NO_JOB_DEFAULTS, Map.of());
             assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
             assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
         }
@@ -68,10 +70,16 @@ class SparkContextsTest {
 
     @Test
     void aClusterMasterLeavesAddressesToSparkSubmit() {
-        SparkConf conf = SparkContexts.conf(settings("spark://10.1.2.3:7077", true), Map.of());
+        SparkConf conf = SparkContexts.conf(settings("spark://10.1.2.3:7077", true), NO_JOB_DEFAULTS, Map.of());
         assertFalse(conf.contains("spark.driver.host"));
         assertFalse(conf.contains("spark.driver.bindAddress"));
         assertTrue(conf.getBoolean("spark.ui.enabled", false));
+    }
+
+    @Test
+    void theJobsOwnDefaultsAreInTheConfSparkStartsWith() {
+        SparkConf conf = SparkContexts.conf(settings("local[2]", false), c -> c.setIfMissing("spark.serializer", "a.JobSerializer"), Map.of());
+        assertEquals("a.JobSerializer", conf.get("spark.serializer"));
     }
 
     /**
@@ -82,7 +90,7 @@ class SparkContextsTest {
     void aLocalSparkContextListensOnLoopbackOnly() throws IOException {
         Set<String> before = listeningSockets();
         Set<String> opened;
-        try (JavaSparkContext spark = new JavaSparkContext(SparkContexts.conf(settings("local[1]", true), System.getenv()))) {
+        try (JavaSparkContext spark = new JavaSparkContext(SparkContexts.conf(settings("local[1]", true), NO_JOB_DEFAULTS, System.getenv()))) {
             opened = listeningSockets();
             opened.removeAll(before);
         }

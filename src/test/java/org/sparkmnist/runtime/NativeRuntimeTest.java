@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +11,6 @@ import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.model.nativebuild.NativeBuild;
-import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
 
 /** What executors and the driver get for ND4J's native memory, threads and libraries, from the SparkConf alone. */
 class NativeRuntimeTest {

@@ -1,4 +1,4 @@
-package org.sparkmnist.config;
+package org.sparkmnist.runtime;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.Serializable;

@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,8 +12,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.sparkmnist.config.KnownSecrets;
-import org.sparkmnist.config.SecretMasking;
 
 /**
  * Masks secrets in everything the driver prints: its own lines, every library's log lines, stack

@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.runtime;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +13,6 @@ import org.apache.spark.network.util.JavaUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
 
 /**
  * What ND4J's native code needs from every JVM of a run, decided in this one place from the
