@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import org.sparkmnist.runtime.SecretMasking;
 import org.sparkmnist.runtime.SparkSettings;
-import org.sparkmnist.scoring.Inversion;
-import org.sparkmnist.scoring.PredictionFormat;
 
 /**
  * Everything the scoring job was told, validated once at start-up: which trained model, which

@@ -10,6 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.data.DataFingerprint;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.Encoding;

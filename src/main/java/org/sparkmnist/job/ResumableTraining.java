@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
+import org.sparkmnist.data.DataFingerprint;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.ModelSummary;
 import org.sparkmnist.model.NetworkFactory;

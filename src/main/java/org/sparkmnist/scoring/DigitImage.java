@@ -2,6 +2,7 @@ package org.sparkmnist.scoring;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import org.sparkmnist.config.Inversion;
 
 /**
  * Turns an image file of any size and colour into a 28x28 MNIST digit: white (255) ink on black

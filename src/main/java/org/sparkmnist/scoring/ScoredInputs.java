@@ -16,6 +16,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkmnist.config.PredictionFormat;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.runtime.KnownSecrets;
 

@@ -15,8 +15,6 @@ import org.sparkmnist.ConfigName;
 import org.sparkmnist.model.HiddenActivation;
 import org.sparkmnist.model.UpdaterKind;
 import org.sparkmnist.model.WeightInitScheme;
-import org.sparkmnist.scoring.Inversion;
-import org.sparkmnist.scoring.PredictionFormat;
 
 /**
  * Each closed set of config names is one enum; what reference.conf, the README and error messages

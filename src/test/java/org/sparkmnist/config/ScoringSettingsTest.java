@@ -14,8 +14,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.scoring.Inversion;
-import org.sparkmnist.scoring.PredictionFormat;
 
 /** The scoring job's settings: the training job's layering and errors, over reference.conf's score section. */
 class ScoringSettingsTest {

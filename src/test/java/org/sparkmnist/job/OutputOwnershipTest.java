@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.data.DataFingerprint;
 import org.sparkmnist.output.RunKind;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;

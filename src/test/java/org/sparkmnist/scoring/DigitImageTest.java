@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.sparkmnist.config.Inversion;
 import org.sparkmnist.testing.Images;
 
 /** Image files of any size and colour into MNIST's 28x28 white-on-black digits, the way MNIST made them. */

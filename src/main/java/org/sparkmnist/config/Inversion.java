@@ -1,7 +1,8 @@
-package org.sparkmnist.scoring;
+package org.sparkmnist.config;
 
 import java.util.Locale;
 import org.sparkmnist.ConfigName;
+import org.sparkmnist.scoring.DigitImage;
 
 /**
  * Whether an image's digit is dark on a light background (as scans, photos and drawings usually

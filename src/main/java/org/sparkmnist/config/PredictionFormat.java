@@ -1,4 +1,4 @@
-package org.sparkmnist.scoring;
+package org.sparkmnist.config;
 
 import java.util.Locale;
 import org.sparkmnist.ConfigName;

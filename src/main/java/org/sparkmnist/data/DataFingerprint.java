@@ -1,4 +1,4 @@
-package org.sparkmnist.job;
+package org.sparkmnist.data;
 
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -8,19 +8,18 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.sparkmnist.data.MnistData;
 
 /**
  * What a checkpoint and a committed run record about the data they were made from, so that a resume
  * on other data is refused even when its shapes agree: the length of each of the four files as
  * stored, and a SHA-256 of the training and test labels, which the driver holds anyway.
  */
-final class DataFingerprint {
+public final class DataFingerprint {
 
     private DataFingerprint() {
     }
 
-    static SortedMap<String, String> of(MnistData data, Configuration hadoop) throws IOException {
+    public static SortedMap<String, String> of(MnistData data, Configuration hadoop) throws IOException {
         SortedMap<String, String> fingerprint = new TreeMap<>();
         fingerprint.put("data.fingerprint.train-images.bytes", length(data.trainImages().uri(), hadoop));
         fingerprint.put("data.fingerprint.train-labels.bytes", length(data.trainLabels().source(), hadoop));
