@@ -12,8 +12,8 @@ import org.sparkmnist.config.DataSettings;
  * How examples become the network's input: flattened pixels, raw 0..255 or scaled to 0..1
  * ({@code normalize}), and labels one-hot over {@code classes}; exactly the tutorial's reshape,
  * astype('float32'), /255 and to_categorical. It is data.classes and data.normalize as one value,
- * passed wherever examples are encoded, and written into every staged minibatch (see
- * {@link MinibatchFormat}) so that executors need no config.
+ * passed wherever examples are encoded, and written into every staged minibatch (staging's
+ * {@code MinibatchFormat}) so that executors need no config.
  */
 public record Encoding(int classes, boolean normalize) implements Serializable {
 

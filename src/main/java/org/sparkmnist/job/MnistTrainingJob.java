@@ -29,9 +29,10 @@ import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.runtime.JobMain;
 import org.sparkmnist.runtime.RunEnvironment;
 import org.sparkmnist.runtime.SparkContexts;
+import org.sparkmnist.staging.SplitStager;
+import org.sparkmnist.staging.StagedSplit;
 import org.sparkmnist.training.DistributedTrainer;
 import org.sparkmnist.training.RoundTransport;
-import org.sparkmnist.training.StagedSplit;
 import org.sparkmnist.training.TestEvaluator;
 import org.sparkmnist.training.TestResult;
 import org.sparkmnist.training.TrainingRun;
@@ -103,7 +104,8 @@ public final class MnistTrainingJob {
                 RoundTransport::configure)) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());
-            StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split, run);
+            StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split,
+                    run.scratch("train"), run.scratch("validation"));
             DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 

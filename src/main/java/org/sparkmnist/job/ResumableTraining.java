@@ -20,9 +20,9 @@ import org.sparkmnist.model.ModelSummary;
 import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.output.RunCheckpoints;
 import org.sparkmnist.runtime.SecretMasking;
+import org.sparkmnist.staging.StagedSplit;
 import org.sparkmnist.training.DistributedTrainer;
 import org.sparkmnist.training.EpochMetrics;
-import org.sparkmnist.training.StagedSplit;
 import org.sparkmnist.training.TrainingRun;
 
 /**

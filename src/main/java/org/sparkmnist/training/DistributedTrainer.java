@@ -14,7 +14,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.TrainSettings;
-import org.sparkmnist.data.MinibatchLoader;
+import org.sparkmnist.staging.MinibatchLoader;
+import org.sparkmnist.staging.StagedSplit;
 
 /**
  * The epoch loop: DL4J parameter averaging over the staged minibatch files, one log line per epoch.

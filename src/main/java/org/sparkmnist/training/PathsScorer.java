@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.sparkmnist.data.MinibatchFormat;
+import org.sparkmnist.staging.MinibatchFormat;
 
 /**
  * Loss and accuracy of the current parameters over minibatch files, computed on the executors

@@ -10,7 +10,7 @@ import org.apache.hadoop.fs.Path;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
-import org.sparkmnist.data.MinibatchFormat;
+import org.sparkmnist.staging.MinibatchFormat;
 
 /**
  * The job's first way of staging, unchanged: every minibatch written by the driver from the images

@@ -29,8 +29,9 @@ import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.config.TrainSettings;
 import org.sparkmnist.data.Encoding;
-import org.sparkmnist.data.MinibatchFormat;
 import org.sparkmnist.model.NetworkFactory;
+import org.sparkmnist.staging.MinibatchFormat;
+import org.sparkmnist.staging.StagedSplit;
 import org.sparkmnist.testing.LocalSpark;
 
 /**

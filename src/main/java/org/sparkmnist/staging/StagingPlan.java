@@ -1,6 +1,8 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import java.util.Arrays;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.MnistSplit;
 
 /**
  * Where every example of the training file goes when the split is staged: its position in the

@@ -1,4 +1,4 @@
-package org.sparkmnist.training;
+package org.sparkmnist.staging;
 
 import java.util.List;
 

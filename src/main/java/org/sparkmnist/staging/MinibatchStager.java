@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,6 +21,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.TaskCompletionListener;
+import org.sparkmnist.data.ConfigurationBytes;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.IdxImageFile;
 import scala.Tuple2;
 
 /**

@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,6 +16,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.config.SplitSettings;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.data.IdxImageFile;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.testing.DriverSideStaging;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.LocalSpark;

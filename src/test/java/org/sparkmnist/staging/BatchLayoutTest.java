@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.sparkmnist.config.SplitSettings;
+import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.MnistSplit;
 
 class BatchLayoutTest {
 

@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import java.io.Serializable;
 

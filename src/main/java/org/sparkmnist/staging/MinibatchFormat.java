@@ -1,4 +1,4 @@
-package org.sparkmnist.data;
+package org.sparkmnist.staging;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.nd4j.linalg.dataset.DataSet;
+import org.sparkmnist.data.Encoding;
 
 /**
  * The staged minibatch file: a small header, then the examples' raw pixel bytes and label bytes.
