@@ -2,14 +2,13 @@ package org.sparkmnist.config;
 
 import java.util.Locale;
 import org.sparkmnist.ConfigName;
-import org.sparkmnist.scoring.DigitImage;
 
 /**
  * Whether an image's digit is dark on a light background (as scans, photos and drawings usually
  * are) and must be inverted into MNIST's white digit on black, or is already light on dark.
  */
 public enum Inversion implements ConfigName {
-    /** Decide for each image from its border, which shows the background (see {@link DigitImage}). */
+    /** Decide for each image from its border, which shows the background (the scoring job's {@code DigitImage}). */
     AUTO,
     /** Every image is a dark digit on a light background. */
     TRUE,

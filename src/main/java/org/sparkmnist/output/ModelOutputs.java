@@ -5,6 +5,7 @@ import java.util.List;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxWriter;
 import org.sparkmnist.model.ModelZip;
+import org.sparkmnist.store.RunAttempt;
 import org.sparkmnist.training.TestResult;
 import org.sparkmnist.training.TrainingRun;
 

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.ScoringSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.output.CsvTables;
-import org.sparkmnist.output.RunAttempt;
-import org.sparkmnist.output.RunKind;
-import org.sparkmnist.output.RunStore;
 import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.runtime.JobMain;
 import org.sparkmnist.runtime.RunEnvironment;
 import org.sparkmnist.runtime.SparkContexts;
+import org.sparkmnist.store.RunAttempt;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.training.ArrayKryoRegistrator;
 
 /**

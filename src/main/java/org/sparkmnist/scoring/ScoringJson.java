@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import org.sparkmnist.output.RunKind;
+import org.sparkmnist.store.RunKind;
 
 /**
  * The scoring run's summary.json: which model scored what, how many inputs were predicted and

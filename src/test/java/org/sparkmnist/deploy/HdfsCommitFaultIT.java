@@ -16,9 +16,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.sparkmnist.output.RunKind;
 import org.sparkmnist.BadInputException;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.CommitFaults;
 import org.sparkmnist.testing.MiniHdfs;
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.MiniYarn;
 import org.sparkmnist.testing.Scripts;
 

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.nd4j.linalg.dataset.DataSet;
-import org.sparkmnist.output.RunStore;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.output.ModelOutputs;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.LabelCounts;
 import org.sparkmnist.testing.SavedModels;
 

@@ -18,13 +18,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkmnist.output.RunKind;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.NetworkFactory;
-import org.sparkmnist.output.RunCheckpoints;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunCheckpoints;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.training.EpochMetrics;
 

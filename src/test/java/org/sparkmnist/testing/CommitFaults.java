@@ -20,9 +20,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.sparkmnist.output.RunKind;
-import org.sparkmnist.output.RunAttempt;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunAttempt;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.FaultyFileSystem.Fault;
 
 /**

@@ -2,8 +2,8 @@ package org.sparkmnist.testing;
 
 import java.time.Duration;
 import org.apache.hadoop.conf.Configuration;
-import org.sparkmnist.output.RunKind;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 
 /** A process that takes a run's lock and keeps renewing it until stopped: a stand-in for a driver in lock tests. */
 public final class LockHolder {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunStore;
 
 /** Where the run store keeps a run.id's lock and checkpoints on a local disk, as RunStore's documented layout says. */
 public final class StoreLayout {

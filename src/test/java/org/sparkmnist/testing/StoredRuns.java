@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.sparkmnist.output.RunKind;
-import org.sparkmnist.output.RunAttempt;
-import org.sparkmnist.output.RunStore;
+import org.sparkmnist.store.RunAttempt;
+import org.sparkmnist.store.RunKind;
+import org.sparkmnist.store.RunStore;
 
 /** Commits made-up runs through the real run store, for tests that need one in place. */
 public final class StoredRuns {

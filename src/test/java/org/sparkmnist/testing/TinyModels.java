@@ -23,7 +23,7 @@ import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.model.ModelZip;
 import org.sparkmnist.model.NetworkFactory;
-import org.sparkmnist.output.StreamWriter;
+import org.sparkmnist.store.StreamWriter;
 
 /**
  * Small models in the training job's file layout, for tests of what scoring does with a model rather

@@ -1,4 +1,4 @@
-package org.sparkmnist.output;
+package org.sparkmnist.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

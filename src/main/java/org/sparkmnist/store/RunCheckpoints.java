@@ -1,4 +1,4 @@
-package org.sparkmnist.output;
+package org.sparkmnist.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

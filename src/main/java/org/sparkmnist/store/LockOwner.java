@@ -1,4 +1,4 @@
-package org.sparkmnist.output;
+package org.sparkmnist.store;
 
 import java.io.IOException;
 import java.io.StringReader;
