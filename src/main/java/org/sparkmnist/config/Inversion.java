@@ -1,6 +1,5 @@
 package org.sparkmnist.config;
 
-import java.util.Locale;
 import org.sparkmnist.ConfigName;
 
 /**
@@ -13,10 +12,5 @@ public enum Inversion implements ConfigName {
     /** Every image is a dark digit on a light background. */
     TRUE,
     /** Every image is a light digit on a dark background, as MNIST's are. */
-    FALSE;
-
-    @Override
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
+    FALSE
 }

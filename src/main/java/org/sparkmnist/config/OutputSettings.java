@@ -1,7 +1,6 @@
 package org.sparkmnist.config;
 
 import java.time.Duration;
-import java.util.Locale;
 import org.sparkmnist.ConfigName;
 
 /** Where run directories are written, how much detail they keep, and what a rerun of a run.id does. */
@@ -14,12 +13,7 @@ public record OutputSettings(String dir, int misclassified, Mode mode, Duration 
         /** Refuse, before training, when the run already exists. */
         FAIL_IF_EXISTS,
         /** Continue each model from the last epoch checkpointed under this run.id; replace at the end like overwrite. */
-        RESUME;
-
-        @Override
-        public String configName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
+        RESUME
     }
 
     static OutputSettings from(ConfigReader output) {

@@ -1,17 +1,11 @@
 package org.sparkmnist.config;
 
-import java.util.Locale;
 import org.sparkmnist.ConfigName;
 
 /** The file format the predictions and rejects are written in, by Spark's own writer of that name. */
 public enum PredictionFormat implements ConfigName {
     PARQUET,
     CSV;
-
-    @Override
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 
     /** The name Spark's DataFrameWriter knows the format by. */
     public String sparkSource() {

@@ -1,31 +1,18 @@
 package org.sparkmnist.model;
 
-import org.sparkmnist.ConfigName;
 import org.nd4j.linalg.activations.Activation;
+import org.sparkmnist.ConfigName;
 
-/** The activations a hidden layer may have ({@code model.<name>.activation}). */
+/** The activations a hidden layer may have ({@code model.<name>.activation}), each named as DL4J names it. */
 public enum HiddenActivation implements ConfigName {
-    RELU("relu", Activation.RELU),
-    TANH("tanh", Activation.TANH),
-    SIGMOID("sigmoid", Activation.SIGMOID),
-    ELU("elu", Activation.ELU),
-    LEAKY_RELU("leakyrelu", Activation.LEAKYRELU),
-    IDENTITY("identity", Activation.IDENTITY);
-
-    private final String configName;
-    private final Activation dl4j;
-
-    HiddenActivation(String configName, Activation dl4j) {
-        this.configName = configName;
-        this.dl4j = dl4j;
-    }
-
-    @Override
-    public String configName() {
-        return configName;
-    }
+    RELU,
+    TANH,
+    SIGMOID,
+    ELU,
+    LEAKYRELU,
+    IDENTITY;
 
     Activation dl4j() {
-        return dl4j;
+        return Activation.valueOf(name());
     }
 }
