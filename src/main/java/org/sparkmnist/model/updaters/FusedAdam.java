@@ -55,7 +55,7 @@ public final class FusedAdam extends ScheduledRateUpdater {
 
     @Override
     public GradientUpdater<FusedAdam> instantiate(INDArray viewArray, boolean initializeViewArray) {
-        FusedAdamUpdater updater = new FusedAdamUpdater(this);
+        FusedAdamUpdater updater = new FusedAdamUpdater(this, UpdateKernels.BEST);
         long[] gradientShape = Arrays.copyOf(viewArray.shape(), viewArray.rank());
         gradientShape[gradientShape.length - 1] /= 2;
         updater.setStateViewArray(viewArray, gradientShape, viewArray.ordering(), initializeViewArray);
@@ -64,7 +64,7 @@ public final class FusedAdam extends ScheduledRateUpdater {
 
     @Override
     public GradientUpdater<FusedAdam> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        FusedAdamUpdater updater = new FusedAdamUpdater(this);
+        FusedAdamUpdater updater = new FusedAdamUpdater(this, UpdateKernels.BEST);
         updater.setState(updaterState, initializeStateArrays);
         return updater;
     }

@@ -8,35 +8,22 @@ import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
  * The state and step of {@link FusedAdam}: the first and second moment estimates m and v, laid out as
  * DL4J's Adam lays them out (m, then v, in one state array), so that parameter averaging averages them
  * alike and checkpoints hold the same thing.
  */
-final class FusedAdamUpdater implements GradientUpdater<FusedAdam> {
+final class FusedAdamUpdater extends FusedUpdater<FusedAdam> {
 
     static final String M_STATE = "M";
     static final String V_STATE = "V";
 
-    private final FusedAdam config;
-    private final UpdateKernels kernels;
     private INDArray m;
     private INDArray v;
 
-    FusedAdamUpdater(FusedAdam config) {
-        this(config, UpdateKernels.BEST);
-    }
-
     FusedAdamUpdater(FusedAdam config, UpdateKernels kernels) {
-        this.config = config;
-        this.kernels = kernels;
-    }
-
-    @Override
-    public FusedAdam getConfig() {
-        return config;
+        super(config, kernels);
     }
 
     @Override

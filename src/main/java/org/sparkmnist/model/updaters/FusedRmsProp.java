@@ -48,14 +48,14 @@ public final class FusedRmsProp extends ScheduledRateUpdater {
 
     @Override
     public GradientUpdater<FusedRmsProp> instantiate(INDArray viewArray, boolean initializeViewArray) {
-        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this);
+        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this, UpdateKernels.BEST);
         updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
         return updater;
     }
 
     @Override
     public GradientUpdater<FusedRmsProp> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this);
+        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this, UpdateKernels.BEST);
         updater.setState(updaterState, initializeStateArrays);
         return updater;
     }

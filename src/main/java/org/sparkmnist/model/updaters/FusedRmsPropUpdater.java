@@ -8,32 +8,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.updaters.RmsPropUpdater;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.GradientUpdater;
 
 /**
  * The state and step of {@link FusedRmsProp}: the running mean of squared gradients, one value per
  * parameter, starting at epsilon as DL4J's RMSprop starts it.
  */
-final class FusedRmsPropUpdater implements GradientUpdater<FusedRmsProp> {
+final class FusedRmsPropUpdater extends FusedUpdater<FusedRmsProp> {
 
     static final String G_STATE = "G";
 
-    private final FusedRmsProp config;
-    private final UpdateKernels kernels;
     private INDArray squares;
 
-    FusedRmsPropUpdater(FusedRmsProp config) {
-        this(config, UpdateKernels.BEST);
-    }
-
     FusedRmsPropUpdater(FusedRmsProp config, UpdateKernels kernels) {
-        this.config = config;
-        this.kernels = kernels;
-    }
-
-    @Override
-    public FusedRmsProp getConfig() {
-        return config;
+        super(config, kernels);
     }
 
     @Override
