@@ -8,17 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.LockRenewal;
 import org.sparkmnist.testing.StoredRuns;
 import org.sparkmnist.testing.TinyModels;
 import org.sparkmnist.training.EpochMetrics;
@@ -56,26 +55,9 @@ class LegacyStoreTest {
     void aLiveDriverOfThePreviousVersionKeepsItsRun() throws Exception {
         oldLock("r1", LEASE);
         Path lock = legacy("r1").resolve("lock");
-        AtomicBoolean renewing = new AtomicBoolean(true);
-        Thread renewer = new Thread(() -> {
-            long time = System.currentTimeMillis();
-            while (renewing.get()) {
-                try {
-                    time += 1000;
-                    Files.setLastModifiedTime(lock, FileTime.fromMillis(time));
-                    Thread.sleep(LEASE.toMillis() / 3);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        renewer.start();
-        try {
+        try (LockRenewal renewal = LockRenewal.of(lock, LEASE)) {
             String message = assertThrows(BadInputException.class, () -> open("r1")).getMessage();
             assertTrue(message.contains("already running (pid 9 on host some-other-host") && message.contains(lock.toString()), message);
-        } finally {
-            renewing.set(false);
-            renewer.join();
         }
         assertTrue(Files.readString(lock).contains("token=old-driver"));
         assertFalse(Files.exists(out.resolve(RunStore.DIRECTORY)), "the refused run leaves nothing of its own");

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.testing.JobRuns;
 import org.sparkmnist.testing.LockHolder;
+import org.sparkmnist.testing.LockRenewal;
 import org.sparkmnist.testing.StoreLayout;
 
 /** The run lock as a lease: who may take it over, when, and what a holder that lost it can still do. */
@@ -182,26 +182,9 @@ class RunLeaseTest {
         assertFalse(other.pidIsCheckableHere(PROCESSES));
         assertFalse(other.isDeadProcessOnThisMachine(PROCESSES));
         writeLock("r1", other);
-        AtomicBoolean renewing = new AtomicBoolean(true);
-        Thread renewer = new Thread(() -> {
-            long time = System.currentTimeMillis();
-            while (renewing.get()) {
-                try {
-                    time += 1000;
-                    Files.setLastModifiedTime(lockFile("r1"), FileTime.fromMillis(time));
-                    Thread.sleep(LEASE.toMillis() / 3);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        renewer.start();
-        try {
+        try (LockRenewal renewal = LockRenewal.of(lockFile("r1"), LEASE)) {
             String message = assertThrows(BadInputException.class, () -> open("r1", LEASE)).getMessage();
             assertTrue(message.contains("already running (pid " + other.pid()), message);
-        } finally {
-            renewing.set(false);
-            renewer.join();
         }
         long start = System.nanoTime();
         open("r1", LEASE).close();
@@ -243,15 +226,10 @@ class RunLeaseTest {
                     live.pid(), ticks, steppedStart, steppedStart, LEASE, "t-live");
             writeLock("r1", holder);
             Path lock = lockFile("r1");
-            AtomicBoolean renewing = new AtomicBoolean(true);
-            Thread renewer = renewing(lock, renewing);
-            try {
+            try (LockRenewal renewal = LockRenewal.of(lock, LEASE)) {
                 String message = assertThrows(BadInputException.class, () -> open("r1", LEASE)).getMessage();
                 assertTrue(message.contains("already running (pid " + live.pid()), message);
                 assertTrue(Files.readString(lock).contains("token=t-live"), "the live holder's lock is untouched");
-            } finally {
-                renewing.set(false);
-                renewer.join();
             }
         } finally {
             live.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -337,23 +315,6 @@ class RunLeaseTest {
             remover.join();
         }
         assertEquals(0, lost, "locks deleted by a concurrent removal of an empty-looking directory");
-    }
-
-    private Thread renewing(Path lock, AtomicBoolean renewing) {
-        Thread renewer = new Thread(() -> {
-            long time = System.currentTimeMillis();
-            while (renewing.get()) {
-                try {
-                    time += 1000;
-                    Files.setLastModifiedTime(lock, FileTime.fromMillis(time));
-                    Thread.sleep(LEASE.toMillis() / 3);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        renewer.start();
-        return renewer;
     }
 
     @Test
