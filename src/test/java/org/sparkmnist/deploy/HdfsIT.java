@@ -39,6 +39,7 @@ import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 import org.sparkmnist.testing.SavedModels;
 import org.sparkmnist.testing.Scripts;
+import org.sparkmnist.testing.SummaryAccuracy;
 
 /**
  * The job with HDFS in and out: a real NameNode and DataNode (MiniDFSCluster, in this JVM, on
@@ -138,10 +139,7 @@ class HdfsIT {
 
     @Test
     void oneEpochReachesUsefulAccuracy() {
-        double softmax = summary.at("/models/softmax/test_accuracy").asDouble();
-        double mlp = summary.at("/models/mlp/test_accuracy").asDouble();
-        assertTrue(softmax >= 0.85, "softmax test accuracy " + softmax);
-        assertTrue(mlp >= 0.94, "mlp test accuracy " + mlp);
+        SummaryAccuracy.assertAtLeast(summary, 0.85, 0.94);
     }
 
     @Test

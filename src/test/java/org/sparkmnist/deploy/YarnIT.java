@@ -33,6 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.MiniYarn;
 import org.sparkmnist.testing.Scripts;
+import org.sparkmnist.testing.SummaryAccuracy;
 
 /**
  * The job on YARN as users submit it: a real ResourceManager, NodeManager and HDFS (MiniYarn), and
@@ -239,10 +240,7 @@ class YarnIT {
 
     /** One epoch on the full split; measured on YARN here: see the closing numbers in the test's output. */
     private static void assertAccurate(JsonNode summary) {
-        double softmax = summary.at("/models/softmax/test_accuracy").asDouble();
-        double mlp = summary.at("/models/mlp/test_accuracy").asDouble();
-        assertTrue(softmax >= 0.85, "softmax test accuracy " + softmax);
-        assertTrue(mlp >= 0.94, "mlp test accuracy " + mlp);
+        SummaryAccuracy.assertAtLeast(summary, 0.85, 0.94);
         assertEquals("yarn", summary.at("/environment/spark_master").asText());
     }
 

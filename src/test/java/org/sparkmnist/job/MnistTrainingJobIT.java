@@ -30,6 +30,7 @@ import org.sparkmnist.output.ModelOutputs;
 import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.LabelCounts;
 import org.sparkmnist.testing.SavedModels;
+import org.sparkmnist.testing.SummaryAccuracy;
 
 /**
  * The whole job, in local mode, on the real MNIST files: a short run of both models must reach
@@ -78,10 +79,7 @@ class MnistTrainingJobIT {
 
     @Test
     void accuracyReachesWhatThreeEpochsShouldGive() {
-        double softmax = summary.at("/models/softmax/test_accuracy").asDouble();
-        double mlp = summary.at("/models/mlp/test_accuracy").asDouble();
-        assertTrue(softmax >= 0.89, "softmax test accuracy " + softmax);
-        assertTrue(mlp >= 0.96, "mlp test accuracy " + mlp);
+        SummaryAccuracy.assertAtLeast(summary, 0.89, 0.96);
         assertEquals(7850, summary.at("/models/softmax/params").asLong());
         assertEquals(648010, summary.at("/models/mlp/params").asLong());
         assertEquals(3, summary.at("/models/mlp/epochs").asInt());

@@ -31,11 +31,7 @@ class SparkContextsTest {
 
     @Test
     void localModePutsTheDriverOnLoopback() {
-        for (String master : List.of("local", "local[2]", "local[*]")) {
-            SparkConf conf = SparkContexts.conf(settings(master, false), NO_JOB_DEFAULTS, Map.of());
-            assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
-            assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
-        }
+        List.of("local", "local[2]", "local[*]").forEach(SparkContextsTest::assertDriverOnLoopback);
     }
 
     @Test
@@ -61,11 +57,13 @@ class SparkContextsTest {
     /** A standalone cluster on this machine (submit/standalone-cluster.sh's) needs the driver on nothing but loopback either. */
     @Test
     void aLoopbackStandaloneMasterPutsTheDriverOnLoopback() {
-        for (String master : List.of("spark://127.0.0.1:7077", "spark://localhost:7077", "local-cluster[2,1,1024]")) {
-            SparkConf conf = SparkContexts.conf(settings(master, false), NO_JOB_DEFAULTS, Map.of());
-            assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
-            assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
-        }
+        List.of("spark://127.0.0.1:7077", "spark://localhost:7077", "local-cluster[2,1,1024]").forEach(SparkContextsTest::assertDriverOnLoopback);
+    }
+
+    private static void assertDriverOnLoopback(String master) {
+        SparkConf conf = SparkContexts.conf(settings(master, false), NO_JOB_DEFAULTS, Map.of());
+        assertEquals("127.0.0.1", conf.get("spark.driver.host"), master);
+        assertEquals("127.0.0.1", conf.get("spark.driver.bindAddress"), master);
     }
 
     @Test
