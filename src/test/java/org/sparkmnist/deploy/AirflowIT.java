@@ -134,8 +134,7 @@ class AirflowIT {
 
     @BeforeAll
     void runTheDag() throws Exception {
-        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        Path jar = Scripts.clusterJar();
         long t0 = System.nanoTime();
         cluster = MiniYarn.start("airflow");
         root = cluster.root();
@@ -145,8 +144,7 @@ class AirflowIT {
         seconds.put("HDFS and YARN up, jar and images on HDFS", (System.nanoTime() - t0) / 1_000_000_000);
         installAirflow();
 
-        setVariable(yarnVariable());
-        first = dagsTest("first", DATE);
+        first = dagsTest("first", DATE, yarnVariable());
         firstTrainRendered = renderedFields("train");
         firstScoreRendered = renderedFields("score");
         killTheRerunWhileYarnRunsTrain();
@@ -154,29 +152,16 @@ class AirflowIT {
         retry = tasksTest("retry", "train", DATE);
         applicationsAfterRetry = cluster.applications();
 
-        Map<String, Object> badJobConfig = yarnVariable();
-        badJobConfig.put("overrides", Map.of("train.epoch", 1));
-        setVariable(badJobConfig);
-        badConfig = dagsTest("bad-config", BAD_CONFIG_DATE);
+        badConfig = dagsTest("bad-config", BAD_CONFIG_DATE, with(yarnVariable(), "overrides", Map.of("train.epoch", 1)));
 
-        Map<String, Object> unknownKey = yarnVariable();
-        unknownKey.put("executor_memroy", "1g");
-        setVariable(unknownKey);
         applicationsBeforeBadVariable = cluster.applications();
-        badVariable = dagsTest("bad-variable", BAD_VARIABLE_DATE);
+        badVariable = dagsTest("bad-variable", BAD_VARIABLE_DATE, with(yarnVariable(), "executor_memroy", "1g"));
         applicationsAfterBadVariable = cluster.applications();
 
-        setVariable(clientVariable());
-        client = dagsTest("client", CLIENT_DATE);
-        Map<String, Object> clientBadJobConfig = clientVariable();
-        clientBadJobConfig.put("overrides", Map.of("train.epoch", 1));
-        setVariable(clientBadJobConfig);
-        clientBadConfig = dagsTest("client-bad-config", CLIENT_BAD_CONFIG_DATE);
+        client = dagsTest("client", CLIENT_DATE, clientVariable());
+        clientBadConfig = dagsTest("client-bad-config", CLIENT_BAD_CONFIG_DATE, with(clientVariable(), "overrides", Map.of("train.epoch", 1)));
 
-        Map<String, Object> onKubernetes = yarnVariable();
-        onKubernetes.put("conn_id", "spark_k8s");
-        setVariable(onKubernetes);
-        kubernetes = dagsTest("kubernetes", KUBERNETES_DATE);
+        kubernetes = dagsTest("kubernetes", KUBERNETES_DATE, with(yarnVariable(), "conn_id", "spark_k8s"));
 
         System.out.println("AirflowIT: " + seconds + "; whole test " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
         System.out.println("AirflowIT: the first run's train task log (cluster mode) ends with:\n" + tail(first.log("train"), 4));
@@ -507,6 +492,17 @@ class AirflowIT {
 
     private void setVariable(Map<String, Object> value) throws IOException {
         assertOk(airflow("variable", "variables", "set", "spark_mnist", JSON.writeValueAsString(value)));
+    }
+
+    private static Map<String, Object> with(Map<String, Object> variable, String key, Object value) {
+        variable.put(key, value);
+        return variable;
+    }
+
+    /** {@link #dagsTest(String, String)} with the DAG's Airflow Variable set to {@code variable} first. */
+    private DagRun dagsTest(String name, String date, Map<String, Object> variable) throws IOException {
+        setVariable(variable);
+        return dagsTest(name, date);
     }
 
     /** {@code airflow dags test} for one logical date, then each task's state as Airflow recorded it, and its log. */

@@ -106,8 +106,7 @@ class ExecutorLossIT {
     @BeforeAll
     void startClusterAndSubmitTwice() {
         MnistFiles.directory();
-        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        Path jar = Scripts.clusterJar();
         IsolatedCluster.deleteRecursively(WORK);
         cluster = new IsolatedCluster("executor-loss-cluster", 2, Map.of());
         cluster.start();

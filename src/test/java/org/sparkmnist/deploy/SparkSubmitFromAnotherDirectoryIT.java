@@ -36,8 +36,7 @@ class SparkSubmitFromAnotherDirectoryIT {
 
     @BeforeAll
     void submitFromAnotherDirectory() throws IOException {
-        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        Path jar = Scripts.clusterJar();
         IsolatedCluster.deleteRecursively(CALLER);
         Files.createDirectories(CALLER);
         // A master no other source gives: the run shows whether spark-submit read this file.

@@ -63,8 +63,7 @@ class StandaloneClusterIT {
     @BeforeAll
     void startClusterAndSubmit() throws IOException {
         Path mnist = MnistFiles.directory();
-        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        Path jar = Scripts.clusterJar();
 
         // Daemons and executors take the shared secret from the environment, as Spark documents.
         cluster = new IsolatedCluster("standalone-cluster", 2, Map.of(

@@ -78,8 +78,7 @@ class YarnIT {
 
     @BeforeAll
     void startYarnAndSubmit() throws Exception {
-        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        Path jar = Scripts.clusterJar();
         long t0 = System.nanoTime();
         cluster = MiniYarn.start("yarn");
         fs = cluster.fs();

@@ -30,15 +30,10 @@ class DigitImageTest {
 
     /** An "L" drawn off-centre on a large canvas: a 10x60 stem and a 30x10 foot, so its bounding box is 30x60. */
     private static BufferedImage offCentreL(int type, Color paper, Color ink) {
-        BufferedImage image = new BufferedImage(160, 100, type);
-        Graphics2D g = image.createGraphics();
-        g.setBackground(paper);
-        g.clearRect(0, 0, 160, 100);
-        g.setColor(ink);
-        g.fillRect(100, 20, 10, 60);
-        g.fillRect(100, 70, 30, 10);
-        g.dispose();
-        return image;
+        return Images.drawn(160, 100, type, paper, ink, g -> {
+            g.fillRect(100, 20, 10, 60);
+            g.fillRect(100, 70, 30, 10);
+        });
     }
 
     @Test
@@ -74,13 +69,7 @@ class DigitImageTest {
 
     @Test
     void aSmallDigitIsScaledUpTo20() throws RejectedImage {
-        BufferedImage image = new BufferedImage(12, 9, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = image.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, 12, 9);
-        g.setColor(Color.BLACK);
-        g.fillRect(4, 1, 3, 5);
-        g.dispose();
+        BufferedImage image = Images.drawn(12, 9, BufferedImage.TYPE_BYTE_GRAY, Color.WHITE, Color.BLACK, g -> g.fillRect(4, 1, 3, 5));
         int[] box = Images.boundingBox(convert(AUTO, image, "png"));
         assertEquals(20, box[3] - box[1] + 1);
         assertEquals(12, box[2] - box[0] + 1, "3x5 scaled by 4 is 12x20");

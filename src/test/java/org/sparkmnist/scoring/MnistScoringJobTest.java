@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,15 +83,10 @@ class MnistScoringJobTest {
 
     /** A "7" of 60x80 pixels, in the given colours. */
     private static BufferedImage drawing(Color paper, Color ink, int type) {
-        BufferedImage image = new BufferedImage(60, 80, type);
-        Graphics2D g = image.createGraphics();
-        g.setBackground(paper);
-        g.clearRect(0, 0, 60, 80);
-        g.setColor(ink);
-        g.fillRect(10, 10, 40, 8);
-        g.fillPolygon(new int[] {42, 50, 28, 20}, new int[] {10, 18, 72, 72}, 4);
-        g.dispose();
-        return image;
+        return Images.drawn(60, 80, type, paper, ink, g -> {
+            g.fillRect(10, 10, 40, 8);
+            g.fillPolygon(new int[] {42, 50, 28, 20}, new int[] {10, 18, 72, 72}, 4);
+        });
     }
 
     private static List<String> args(Path output, String... more) {

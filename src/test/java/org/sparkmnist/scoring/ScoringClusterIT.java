@@ -54,8 +54,7 @@ class ScoringClusterIT {
 
     @BeforeAll
     void startCluster() {
-        jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
-        assertTrue(Files.isRegularFile(jar), "the cluster jar " + jar + " is built by mvn package before the integration tests");
+        jar = Scripts.clusterJar();
         IsolatedCluster.deleteRecursively(WORK);
         network = TinyModels.softmax();
         run = TinyModels.run(WORK.resolve("runs/tiny"), "softmax", network, true);

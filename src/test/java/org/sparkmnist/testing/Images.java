@@ -1,16 +1,31 @@
 package org.sparkmnist.testing;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
+import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 
 /** Image files for scoring tests, and the measures a 28x28 digit is checked by. */
 public final class Images {
 
     private Images() {
+    }
+
+    /** A {@code width} x {@code height} picture of image {@code type}: {@code paper} all over, then {@code strokes} drawn in {@code ink}. */
+    public static BufferedImage drawn(int width, int height, int type, Color paper, Color ink, Consumer<Graphics2D> strokes) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setBackground(paper);
+        g.clearRect(0, 0, width, height);
+        g.setColor(ink);
+        strokes.accept(g);
+        g.dispose();
+        return image;
     }
 
     /** {@code image} as the bytes of a file in {@code format} ("png", "jpg", ...). */

@@ -20,6 +20,15 @@ public final class Scripts {
     private Scripts() {
     }
 
+    /** The cluster jar that mvn package built before the integration tests (Failsafe names it in cluster.jar). */
+    public static Path clusterJar() {
+        Path jar = Path.of(System.getProperty("cluster.jar", "missing-cluster.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the cluster jar " + jar + " is built by mvn package before the integration tests");
+        }
+        return jar;
+    }
+
     /** What a script did: its exit code and everything it printed (stdout and stderr together). */
     public record Result(int exitCode, String output) {
 
