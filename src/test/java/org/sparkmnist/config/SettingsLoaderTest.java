@@ -29,6 +29,14 @@ class SettingsLoaderTest {
         return assertThrows(BadInputException.class, () -> load(args)).getMessage();
     }
 
+    /** Asserts that {@code arg} is refused with a message that says each of {@code parts}. */
+    private static void assertRefusedSaying(String arg, String... parts) {
+        String message = rejection(arg);
+        for (String part : parts) {
+            assertTrue(message.contains(part), message);
+        }
+    }
+
     private String file(String name, String content) throws IOException {
         return Files.writeString(dir.resolve(name), content).toString();
     }
@@ -124,8 +132,7 @@ class SettingsLoaderTest {
 
     @Test
     void unknownKeySuggestsTheKeyMeant() {
-        String message = rejection("train.epoch=3");
-        assertTrue(message.contains("unknown config key train.epoch") && message.contains("did you mean train.epochs?"), message);
+        assertRefusedSaying("train.epoch=3", "unknown config key train.epoch", "did you mean train.epochs?");
     }
 
     @Test
@@ -144,24 +151,23 @@ class SettingsLoaderTest {
 
     @Test
     void unknownModelKeyIsRejected() {
-        assertTrue(rejection("model.mlp.hiden-layers=[3]").contains("model.mlp.hiden-layers"));
+        assertRefusedSaying("model.mlp.hiden-layers=[3]", "model.mlp.hiden-layers");
     }
 
     @Test
     void wrongTypeNamesKeyAndExpectation() {
-        String message = rejection("train.epochs=many");
-        assertTrue(message.contains("train.epochs") && message.contains("whole number") && message.contains("many"), message);
+        assertRefusedSaying("train.epochs=many", "train.epochs", "whole number", "many");
     }
 
     @Test
     void outOfRangeValuesAreRejected() {
-        assertTrue(rejection("train.epochs=0").contains("train.epochs must be > 0"));
-        assertTrue(rejection("train.batch-size=-5").contains("train.batch-size"));
-        assertTrue(rejection("train.averaging-frequency=0").contains("train.averaging-frequency"));
-        assertTrue(rejection("model.mlp.updater.learning-rate=0").contains("model.mlp.updater.learning-rate"));
-        assertTrue(rejection("model.defaults.dropout=1.5").contains("config key model.defaults.dropout must be in [0, 1)"));
-        assertTrue(rejection("model.mlp.dropout=1.5").contains("config key model.mlp.dropout"));
-        assertTrue(rejection("model.mlp.hidden-layers=[500,0]").contains("model.mlp.hidden-layers"));
+        assertRefusedSaying("train.epochs=0", "train.epochs must be > 0");
+        assertRefusedSaying("train.batch-size=-5", "train.batch-size");
+        assertRefusedSaying("train.averaging-frequency=0", "train.averaging-frequency");
+        assertRefusedSaying("model.mlp.updater.learning-rate=0", "model.mlp.updater.learning-rate");
+        assertRefusedSaying("model.defaults.dropout=1.5", "config key model.defaults.dropout must be in [0, 1)");
+        assertRefusedSaying("model.mlp.dropout=1.5", "config key model.mlp.dropout");
+        assertRefusedSaying("model.mlp.hidden-layers=[500,0]", "model.mlp.hidden-layers");
     }
 
     @Test
@@ -191,14 +197,12 @@ class SettingsLoaderTest {
 
     @Test
     void unknownEnumValueListsTheChoices() {
-        String message = rejection("model.defaults.updater.name=adagrad");
-        assertTrue(message.contains("adam, rmsprop, nesterovs, sgd") && message.contains("adagrad"), message);
+        assertRefusedSaying("model.defaults.updater.name=adagrad", "adam, rmsprop, nesterovs, sgd", "adagrad");
     }
 
     @Test
     void unknownModelNameListsTheDefinedOnes() {
-        String message = rejection("models=[mlp, cnn]");
-        assertTrue(message.contains("\"cnn\"") && message.contains("mlp, softmax"), message);
+        assertRefusedSaying("models=[mlp, cnn]", "\"cnn\"", "mlp, softmax");
     }
 
     @Test
@@ -210,12 +214,12 @@ class SettingsLoaderTest {
 
     @Test
     void missingConfigFileIsNamed() {
-        assertTrue(rejection("nope/missing.conf").contains("nope/missing.conf"));
+        assertRefusedSaying("nope/missing.conf", "nope/missing.conf");
     }
 
     @Test
     void strayArgumentIsRejected() {
-        assertTrue(rejection("--epochs").contains("--epochs"));
+        assertRefusedSaying("--epochs", "--epochs");
     }
 
     @Test
@@ -236,15 +240,15 @@ class SettingsLoaderTest {
                 && message.contains("path separator"), message);
         String dots = rejection("models=[\"..\"]");
         assertTrue(dots.startsWith("config key models must be a plain name"), dots);
-        assertTrue(rejection("models=[summary.json]").contains("the run writes a file"));
+        assertRefusedSaying("models=[summary.json]", "the run writes a file");
     }
 
     @Test
     void lockLeaseIsADurationOfAtLeastASecond() {
         assertEquals(java.time.Duration.ofSeconds(60), load().output().lockLease());
         assertEquals(java.time.Duration.ofMinutes(2), load("output.lock-lease=2 minutes").output().lockLease());
-        assertTrue(rejection("output.lock-lease=60").contains("output.lock-lease must be at least 1s (a bare number is milliseconds)"));
-        assertTrue(rejection("output.lock-lease=soon").contains("output.lock-lease must be a duration such as 60s"));
+        assertRefusedSaying("output.lock-lease=60", "output.lock-lease must be at least 1s (a bare number is milliseconds)");
+        assertRefusedSaying("output.lock-lease=soon", "output.lock-lease must be a duration such as 60s");
     }
 
     @Test
@@ -253,8 +257,7 @@ class SettingsLoaderTest {
         assertFalse(load("output.mode=fail-if-exists").output().overwrite());
         assertTrue(load("output.mode=resume").output().resume());
         assertTrue(load("output.mode=resume").output().overwrite(), "a resumed run replaces an earlier complete one");
-        String message = rejection("output.mode=append");
-        assertTrue(message.contains("output.mode") && message.contains("overwrite, fail-if-exists, resume"), message);
+        assertRefusedSaying("output.mode=append", "output.mode", "overwrite, fail-if-exists, resume");
     }
 
     @Test
