@@ -26,15 +26,7 @@ final class VectorUpdateKernels implements UpdateKernels {
             vi.intoByteBuffer(v, at, ORDER);
             mi.mul(alpha).div(vi.sqrt().add(epsilon)).intoByteBuffer(gradient, at, ORDER);
         }
-        for (; i < length; i++) {
-            int at = i * Float.BYTES;
-            float g = gradient.getFloat(at);
-            float mi = beta1 * m.getFloat(at) + g * (1 - beta1);
-            float vi = beta2 * v.getFloat(at) + g * g * (1 - beta2);
-            m.putFloat(at, mi);
-            v.putFloat(at, vi);
-            gradient.putFloat(at, mi * alpha / ((float) Math.sqrt(vi) + epsilon));
-        }
+        ScalarUpdateKernels.adam(gradient, m, v, i, length, beta1, beta2, alpha, epsilon);
     }
 
     @Override
@@ -47,13 +39,7 @@ final class VectorUpdateKernels implements UpdateKernels {
             s.intoByteBuffer(squares, at, ORDER);
             g.mul(rate).div(s.sqrt().add(epsilon)).intoByteBuffer(gradient, at, ORDER);
         }
-        for (; i < length; i++) {
-            int at = i * Float.BYTES;
-            float g = gradient.getFloat(at);
-            float s = squares.getFloat(at) * decay + g * g * (1 - decay);
-            squares.putFloat(at, s);
-            gradient.putFloat(at, rate * g / ((float) Math.sqrt(s) + epsilon));
-        }
+        ScalarUpdateKernels.rmsProp(gradient, squares, i, length, decay, rate, epsilon);
     }
 
     @Override
