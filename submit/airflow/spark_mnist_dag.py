@@ -222,33 +222,34 @@ def overrides(settings: dict[str, Any]) -> list[str]:
     return [f"{key}={value}" for key, value in settings["overrides"].items()]
 
 
-def job_arguments(settings: dict[str, Any], run_id: str, params: dict[str, Any]) -> list[str]:
-    """The training job's arguments: config files first, then key=value."""
+def arguments(settings: dict[str, Any], keys: list[str]) -> list[str]:
+    """A job's arguments: config files first, then key=value, the user's overrides last."""
     conf_args, _ = config_files(settings)
-    args = conf_args + [
-        f"data.dir={settings['data_dir']}",
-        f"output.dir={settings['output_dir']}",
-        f"run.id={run_id}",
-        f"train.epochs={params['epochs']}",
-        f"models={params['models']}",
-    ]
-    return args + overrides(settings)
+    return conf_args + keys + overrides(settings)
+
+
+def run_place(settings: dict[str, Any], run_id: str) -> list[str]:
+    """Where a run writes, named the same way to the training and the scoring job."""
+    return [f"output.dir={settings['output_dir']}", f"run.id={run_id}"]
+
+
+def job_arguments(settings: dict[str, Any], run_id: str, params: dict[str, Any]) -> list[str]:
+    """The training job's arguments."""
+    return arguments(settings, [f"data.dir={settings['data_dir']}"] + run_place(settings, run_id)
+                     + [f"train.epochs={params['epochs']}", f"models={params['models']}"])
 
 
 def scoring_arguments(settings: dict[str, Any], run_id: str, model_run_id: str, params: dict[str, Any],
                       score_input: str, score_labels: str) -> list[str]:
     """The scoring job's arguments: score_input with the model of training run model_run_id, into run_id."""
-    conf_args, _ = config_files(settings)
-    args = conf_args + [
-        f"output.dir={settings['output_dir']}",
-        f"run.id={run_id}",
+    keys = run_place(settings, run_id) + [
         f"score.model.run={run_uri(settings, model_run_id)}",
         f"score.model.name={params['score_model']}",
         f"score.input.path={score_input}",
     ]
     if score_labels:
-        args.append(f"score.input.labels={score_labels}")
-    return args + overrides(settings)
+        keys.append(f"score.input.labels={score_labels}")
+    return arguments(settings, keys)
 
 
 def run_uri(settings: dict[str, Any], run_id: str) -> str:
