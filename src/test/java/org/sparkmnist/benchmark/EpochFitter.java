@@ -1,16 +1,16 @@
 package org.sparkmnist.benchmark;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.parallelism.ParallelWrapper;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**
@@ -41,7 +41,7 @@ interface EpochFitter extends AutoCloseable {
     static EpochFitter parallelWrapper(MultiLayerNetwork network, ParallelWrapperSettings settings) {
         // The wrapper hands the network's listeners to every worker thread as they are, so they must
         // tolerate being called from two threads at once.
-        List<TrainingListener> shared = network.getListeners().stream().map(l -> (TrainingListener) new OneAtATime(l)).toList();
+        List<TrainingListener> shared = network.getListeners().stream().map(EpochFitter::oneAtATime).toList();
         network.setListeners(shared);
         // One wrapper per averaging frequency of the schedule, all over the same network, as the Spark job has one
         // DL4J trainer per frequency.
@@ -77,48 +77,18 @@ interface EpochFitter extends AutoCloseable {
                 .build();
     }
 
-    /** A listener whose callbacks run one at a time, whichever worker thread makes them. */
-    final class OneAtATime extends BaseTrainingListener {
-
-        private final TrainingListener delegate;
-
-        OneAtATime(TrainingListener delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public synchronized void iterationDone(Model model, int iteration, int epoch) {
-            delegate.iterationDone(model, iteration, epoch);
-        }
-
-        @Override
-        public synchronized void onEpochStart(Model model) {
-            delegate.onEpochStart(model);
-        }
-
-        @Override
-        public synchronized void onEpochEnd(Model model) {
-            delegate.onEpochEnd(model);
-        }
-
-        @Override
-        public synchronized void onForwardPass(Model model, List<INDArray> activations) {
-            delegate.onForwardPass(model, activations);
-        }
-
-        @Override
-        public synchronized void onForwardPass(Model model, java.util.Map<String, INDArray> activations) {
-            delegate.onForwardPass(model, activations);
-        }
-
-        @Override
-        public synchronized void onGradientCalculation(Model model) {
-            delegate.onGradientCalculation(model);
-        }
-
-        @Override
-        public synchronized void onBackwardPass(Model model) {
-            delegate.onBackwardPass(model);
-        }
+    /** {@code listener} with its callbacks run one at a time, whichever worker thread makes them. */
+    private static TrainingListener oneAtATime(TrainingListener listener) {
+        Object turn = new Object();
+        InvocationHandler inTurn = (proxy, callback, args) -> {
+            synchronized (turn) {
+                try {
+                    return callback.invoke(listener, args);
+                } catch (InvocationTargetException failure) {
+                    throw failure.getCause();
+                }
+            }
+        };
+        return (TrainingListener) Proxy.newProxyInstance(TrainingListener.class.getClassLoader(), new Class<?>[] {TrainingListener.class}, inTurn);
     }
 }
