@@ -11,12 +11,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
-import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.testing.IdxFiles;
 
@@ -29,8 +27,6 @@ class ScaledMnistTest {
 
     @TempDir
     Path dir;
-
-    private final IdxReader reader = new IdxReader(new Configuration());
 
     /** Pixel (row, col) of image i is 1 + 20 i + 5 row + col: every pixel distinct and non-zero. */
     private static int sourcePixel(int image, int row, int col) {
@@ -58,11 +54,11 @@ class ScaledMnistTest {
     }
 
     private IdxImages images(Path dir) {
-        return reader.readImages(new org.apache.hadoop.fs.Path(dir.resolve("train-images-idx3-ubyte").toUri()), ROWS, COLS);
+        return IdxFiles.readImages(dir.resolve("train-images-idx3-ubyte"), ROWS, COLS);
     }
 
     private IdxLabels labels(Path dir) {
-        return reader.readLabels(new org.apache.hadoop.fs.Path(dir.resolve("train-labels-idx1-ubyte").toUri()), 10);
+        return IdxFiles.readLabels(dir.resolve("train-labels-idx1-ubyte"));
     }
 
     private static int run(String... args) {
@@ -129,8 +125,7 @@ class ScaledMnistTest {
         Path from = source(true);
         Path to = dir.resolve("x1");
         assertEquals(JobExit.OK, run("--copies", "1", "--from", from.toString(), "--to", to.toString()));
-        IdxImages original = reader.readImages(new org.apache.hadoop.fs.Path(from.resolve("train-images-idx3-ubyte.gz").toUri()),
-                ROWS, COLS);
+        IdxImages original = IdxFiles.readImages(from.resolve("train-images-idx3-ubyte.gz"), ROWS, COLS);
         assertArrayEquals(original.pixels(), images(to).pixels());
         for (String test : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
             assertArrayEquals(Files.readAllBytes(from.resolve(test)), Files.readAllBytes(to.resolve(test)), test);

@@ -11,13 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
-import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.testing.IdxFiles;
 
 class ScoringImagesTest {
@@ -30,8 +28,6 @@ class ScoringImagesTest {
     @TempDir
     Path dir;
 
-    private final IdxReader reader = new IdxReader(new Configuration());
-
     private org.apache.hadoop.fs.Path images(boolean gzipped) {
         byte[] idx = IdxFiles.randomImages(COUNT, ROWS, COLS, 7);
         Path file = IdxFiles.write(dir.resolve("source/images" + (gzipped ? ".gz" : "")), gzipped ? IdxFiles.gzip(idx) : idx);
@@ -43,7 +39,7 @@ class ScoringImagesTest {
     }
 
     private IdxImages read(Path written) {
-        return reader.readImages(new org.apache.hadoop.fs.Path(written.resolve(ScoringImages.IMAGES).toUri()), ROWS, COLS);
+        return IdxFiles.readImages(written.resolve(ScoringImages.IMAGES), ROWS, COLS);
     }
 
     @Test
@@ -51,7 +47,7 @@ class ScoringImagesTest {
         org.apache.hadoop.fs.Path source = images(true);
         Path written = ScoringImages.write(source, labels(), 8, dir.resolve("out"));
         IdxImages out = read(written);
-        IdxImages original = reader.readImages(source, ROWS, COLS);
+        IdxImages original = IdxFiles.readImages(Path.of(source.toUri()), ROWS, COLS);
         assertEquals(8, out.count());
         int width = ROWS * COLS;
         for (int i = 0; i < 8; i++) {
@@ -62,7 +58,7 @@ class ScoringImagesTest {
         }
         // Copy 0 is the source unshifted: the 10,000-image input is the test set itself.
         assertArrayEquals(Arrays.copyOf(original.pixels(), COUNT * width), Arrays.copyOf(out.pixels(), COUNT * width));
-        IdxLabels labels = reader.readLabels(new org.apache.hadoop.fs.Path(written.resolve(ScoringImages.LABELS).toUri()), 10);
+        IdxLabels labels = IdxFiles.readLabels(written.resolve(ScoringImages.LABELS));
         assertArrayEquals(new byte[] {3, 1, 4, 3, 1, 4, 3, 1}, labels.labels());
     }
 

@@ -23,7 +23,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
-import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.MiniYarn;
 import org.sparkmnist.testing.MnistFiles;
@@ -181,10 +179,9 @@ class AirflowIT {
 
     /** MNIST's first 2,000 test digits and their labels in the day's folder, which score_input names with {{ ds }}. */
     private void writeTheDaysImages(String folder) throws IOException {
-        IdxReader reader = new IdxReader(new Configuration());
         List<Path> mnist = MnistFiles.files();
-        IdxImages images = reader.readImages(new org.apache.hadoop.fs.Path(mnist.get(2).toUri()), 28, 28);
-        IdxLabels labels = reader.readLabels(new org.apache.hadoop.fs.Path(mnist.get(3).toUri()), 10);
+        IdxImages images = IdxFiles.readImages(mnist.get(2), 28, 28);
+        IdxLabels labels = IdxFiles.readLabels(mnist.get(3));
         int[] firstOnes = IntStream.range(0, SCORED_IMAGES).toArray();
         writeToHdfs(folder + "/t10k-images-idx3-ubyte", IdxFiles.images(28, 28, images.gather(firstOnes, 0, SCORED_IMAGES)));
         writeToHdfs(folder + "/t10k-labels-idx1-ubyte", IdxFiles.labels(labels.gather(firstOnes, 0, SCORED_IMAGES)));

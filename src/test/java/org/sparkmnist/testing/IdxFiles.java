@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
 import org.sparkmnist.data.IdxImages;
 import org.sparkmnist.data.IdxLabels;
+import org.sparkmnist.data.IdxReader;
 import org.sparkmnist.data.IdxWriter;
 
 /**
@@ -79,6 +81,16 @@ public final class IdxFiles {
                 gz.write(content);
             }
         });
+    }
+
+    /** The images of the local idx file {@code file} (plain or gzipped), read as the job reads them. */
+    public static IdxImages readImages(Path file, int rows, int cols) {
+        return new IdxReader(new Configuration()).readImages(new org.apache.hadoop.fs.Path(file.toUri()), rows, cols);
+    }
+
+    /** The labels of the local idx file {@code file} (plain or gzipped), of ten classes, read as the job reads them. */
+    public static IdxLabels readLabels(Path file) {
+        return new IdxReader(new Configuration()).readLabels(new org.apache.hadoop.fs.Path(file.toUri()), 10);
     }
 
     /**
