@@ -30,6 +30,8 @@ import org.sparkmnist.model.ModelSpec;
 public final class SettingsLoader {
 
     static final String COMMAND_LINE = "command line";
+    /** What a recipe's source reports its models reaching: facts about a recipe, not settings of a run. */
+    static final String REPORTED = "reported";
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private SettingsLoader() {
@@ -45,9 +47,20 @@ public final class SettingsLoader {
         return load(args, merged -> ScoringSettings.from(new ConfigReader(merged), merged, runId(new ConfigReader(merged))));
     }
 
+    /** The settings of a recipe that is one HOCON file on the classpath, as if it were the job's only argument. */
+    static JobSettings loadResource(String resource) {
+        return load(reference -> ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), resource,
+                ConfigParseOptions.defaults().setAllowMissing(false)), SettingsLoader::settingsFrom);
+    }
+
     private static <T> T load(List<String> args, Function<Config, T> settings) {
+        return load(reference -> userConfig(args, reference), settings);
+    }
+
+    private static <T> T load(Function<Config, Config> userConfig, Function<Config, T> settings) {
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
-        Config user = userConfig(args, reference);
+        // A recipe file's reported figures change nothing a run does (TutorialRecipe reads the jar's own).
+        Config user = userConfig.apply(reference).withoutPath(REPORTED);
         rejectUnknownKeys(user, reference);
         try {
             Config merged = user.withFallback(reference).resolve();
@@ -184,8 +197,8 @@ public final class SettingsLoader {
                 OutputSettings.from(root.at("output")),
                 runId,
                 SparkSettings.from(root.at("spark")),
-                // What a training run records as its config: the scoring job's section is not part of it.
-                merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+                // What a training run records as its config: neither the scoring job's section nor a recipe's reported figures.
+                merged.withoutPath("score").withoutPath(REPORTED).withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
     }
 
     /** run.id, or a timestamp when it is empty; a plain name, since it becomes a directory under output.dir. */

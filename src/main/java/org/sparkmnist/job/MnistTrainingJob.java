@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.config.TutorialRecipe;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
@@ -99,6 +100,7 @@ public final class MnistTrainingJob {
             DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
+            TutorialRecipe tutorial = TutorialRecipe.fromJar();
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {
                 TrainingRun trained = training.train(trainer, staged, spec);
@@ -108,7 +110,7 @@ public final class MnistTrainingJob {
 
                 ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classNames());
                 reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
-                        SummaryJson.tutorialAccuracy(settings.data(), spec.name())));
+                        tutorial.testAccuracy(settings.data(), spec)));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));
