@@ -29,7 +29,7 @@ import org.sparkmnist.model.nativebuild.NativeBuildPlugin;
  *       beyond that, an overhead that holds JavaCPP's off-heap maximum plus the JVM's own native
  *       memory. One formula: overhead = maxbytes + {@link #JVM_NATIVE_MIB}, maxbytes = heap. When
  *       the user set the overhead, maxbytes is derived from it instead.
- *   <li>Where JavaCPP unpacks its ~400 MB of native libraries.
+ *   <li>Where JavaCPP unpacks its native libraries, which are too large to unpack again per task.
  *   <li>One OpenMP (BLAS) thread per executor core: ND4J otherwise starts a thread per hardware
  *       thread in every executor, and executors sharing a machine fight over its cores.
  *   <li>The ND4J native build each executor loads, chosen in the executor from its own CPU by
@@ -62,8 +62,8 @@ public final class NativeRuntime {
 
     /**
      * The JVM's native memory beside its heap and ND4J's arrays: metaspace, code cache, thread
-     * stacks, GC structures, Netty's buffers. 1 GiB has held every executor and driver of this job
-     * measured so far (RSS 0.8-1.3 GB with 2 GB heaps).
+     * stacks, GC structures, Netty's buffers. Chosen to hold every executor and driver of this job
+     * whose peak memory docs/BENCHMARKS.md records.
      */
     static final long JVM_NATIVE_MIB = 1024;
 
