@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -47,7 +46,7 @@ class PytorchScriptTest {
         JobSettings settings = PytorchReferenceTest.settings(dir, "split.train=60", "split.validation=20", "split.seed=11",
                 "train.epochs=2", "train.batch-size=16", "model.mlp.hidden-layers=[32, 16]");
         Path recipe = dir.resolve("recipe.json");
-        Files.writeString(recipe, PytorchReference.recipe(settings, PytorchReferenceTest.mlp(settings)), StandardCharsets.UTF_8);
+        PytorchReference.write(settings, PytorchReferenceTest.mlp(settings), recipe);
         Path result = dir.resolve("result.json");
 
         Scripts.Result run = Scripts.run(PytorchReference.command(recipe, result, 1), PytorchReference.environment(1),
@@ -80,13 +79,13 @@ class PytorchScriptTest {
         PytorchReferenceTest.writeDataset(dir, false);
         JobSettings settings = PytorchReferenceTest.settings(dir, "split.train=60", "split.validation=20");
         Path recipe = dir.resolve("recipe.json");
-        Files.writeString(recipe, PytorchReference.recipe(settings, PytorchReferenceTest.mlp(settings)), StandardCharsets.UTF_8);
-        Files.delete(dir.resolve("t10k-images-idx3-ubyte"));
+        PytorchReference.write(settings, PytorchReferenceTest.mlp(settings), recipe);
+        Files.delete(dir.resolve("test-pixels"));
 
         Scripts.Result run = Scripts.run(PytorchReference.command(recipe, dir.resolve("result.json"), 1), Map.of(),
                 dir.resolve("pytorch.log"), Duration.ofMinutes(3));
         assertEquals(2, run.exitCode(), run.output());
-        assertTrue(run.tail(1).contains("t10k-images-idx3-ubyte") && run.tail(1).contains("cannot be read"), run.output());
+        assertTrue(run.tail(1).contains("test-pixels") && run.tail(1).contains("cannot be read"), run.output());
         assertTrue(Files.notExists(dir.resolve("result.json")));
     }
 
