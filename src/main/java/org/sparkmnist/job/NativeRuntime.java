@@ -58,7 +58,8 @@ public final class NativeRuntime {
      * The JDK's Vector API, an incubator module a JVM has only when started with it: the optimizer's
      * updates run as SIMD with it and as a scalar loop without (org.sparkmnist.model.updaters).
      */
-    static final String VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String VECTOR_MODULE_OPTION = "--add-modules=" + VECTOR_MODULE;
 
     /**
      * The JVM's native memory beside its heap and ND4J's arrays: metaspace, code cache, thread
@@ -132,7 +133,7 @@ public final class NativeRuntime {
                 added.add("-D" + key + "=" + value);
             }
         });
-        if (!options.contains("jdk.incubator.vector")) {
+        if (!options.contains(VECTOR_MODULE)) {
             added.add(VECTOR_MODULE_OPTION);
         }
         if (!added.isEmpty()) {
