@@ -81,10 +81,14 @@ class HtmlReportTest {
         assertTrue(page.contains("&quot;batch-size&quot; : 128"));
     }
 
+    /** The page of run {@code runId} with one model, {@code model}, that no tutorial figure is compared with. */
+    private static String pageOf(String runId, String model) throws IOException {
+        return HtmlReport.render(runId, List.of(SyntheticRun.model(model, 100, null, 0.1, 2)), DataSettings.labelsAsNames(10), "{}");
+    }
+
     @Test
     void escapesModelNamesAndTheRunId() throws IOException {
-        ModelReport odd = SyntheticRun.model("<b>wide</b>", 100, null, 0.1, 2);
-        String html = HtmlReport.render("<run&id>", List.of(odd), DataSettings.labelsAsNames(10), "{}");
+        String html = pageOf("<run&id>", "<b>wide</b>");
         assertTrue(html.contains("<h3>&lt;b&gt;wide&lt;/b&gt;</h3>"));
         assertTrue(html.contains("<title>spark-mnist run &lt;run&amp;id&gt;</title>"));
         assertFalse(html.contains("<b>"));
@@ -92,8 +96,7 @@ class HtmlReportTest {
 
     @Test
     void saysWhenAModelHasNoTutorialFigureToCompareWith() throws IOException {
-        ModelReport wide = SyntheticRun.model("wide", 100, null, 0.1, 2);
-        String html = HtmlReport.render("r", List.of(wide), DataSettings.labelsAsNames(10), "{}");
+        String html = pageOf("r", "wide");
         assertTrue(html.contains("not a model of the Keras tutorial on MNIST"));
         assertFalse(html.contains("Keras tutorial: "));
     }
