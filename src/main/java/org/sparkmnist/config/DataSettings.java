@@ -60,9 +60,6 @@ public record DataSettings(
         return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 
-    /** The name of MNIST itself, reference.conf's data.name. */
-    public static final String MNIST = "mnist";
-
     public int pixels() {
         return rows * cols;
     }
