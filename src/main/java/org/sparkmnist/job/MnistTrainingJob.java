@@ -69,6 +69,8 @@ public final class MnistTrainingJob {
         MnistSplit split = MnistSplit.of(data.trainImages().count(), settings.split());
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
+        // What the reports compare each model with: the tutorial's recipe as the jar carries it.
+        TutorialRecipe tutorial = TutorialRecipe.fromJar();
 
         // One driver per run.id; the store also finishes or rolls back a commit an earlier driver was stopped in.
         try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), RunKind.TRAINING, settings.output().lockLease(), hadoop)) {
@@ -83,7 +85,7 @@ public final class MnistTrainingJob {
             training.prepare();
             RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
-                trainAndWrite(data, split, attempt, training);
+                trainAndWrite(data, split, tutorial, attempt, training);
                 attempt.commit(training.runIdentity());
             } catch (Throwable failure) {
                 attempt.abandon();
@@ -92,7 +94,8 @@ public final class MnistTrainingJob {
         }
     }
 
-    private void trainAndWrite(MnistData data, MnistSplit split, RunAttempt run, ResumableTraining training) throws Exception {
+    private void trainAndWrite(MnistData data, MnistSplit split, TutorialRecipe tutorial, RunAttempt run, ResumableTraining training)
+            throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());
@@ -100,7 +103,6 @@ public final class MnistTrainingJob {
             DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
             DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
 
-            TutorialRecipe tutorial = TutorialRecipe.fromJar();
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {
                 TrainingRun trained = training.train(trainer, staged, spec);
