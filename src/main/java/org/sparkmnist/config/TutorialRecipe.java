@@ -3,7 +3,6 @@ package org.sparkmnist.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import org.sparkmnist.model.ModelSpec;
 
@@ -16,6 +15,10 @@ public final class TutorialRecipe {
 
     /** Where the build puts conf/tutorial.conf on the classpath (see the pom's resources). */
     static final String RESOURCE = "recipes/tutorial.conf";
+
+    /** A tutorial model's reported test accuracy, and the tutorial's name for that model. */
+    public record Figure(String model, double testAccuracy) {
+    }
 
     private final JobSettings recipe;
     private final Map<String, Double> reported;
@@ -38,18 +41,17 @@ public final class TutorialRecipe {
     }
 
     /**
-     * The test accuracy the tutorial reports for {@code model} trained on {@code data}, or null when the
-     * tutorial trained no such network there: it must take the same pixels, have the same hidden layers
-     * and activation, and tell apart the same classes of the same dataset.
+     * What the tutorial reports for {@code model} trained on {@code data}, or null when the tutorial trained
+     * no such network there: it must take the same pixels, have the same hidden layers and activation, and
+     * tell apart the same classes of the same dataset.
      */
-    public Double testAccuracy(DataSettings data, ModelSpec model) {
+    public Figure comparedWith(DataSettings data, ModelSpec model) {
         if (!sameData(data, recipe.data())) {
             return null;
         }
         return recipe.models().stream()
-                .filter(tutorial -> sameLayers(model, tutorial))
-                .map(tutorial -> reported.get(tutorial.name()))
-                .filter(Objects::nonNull)
+                .filter(tutorial -> sameLayers(model, tutorial) && reported.containsKey(tutorial.name()))
+                .map(tutorial -> new Figure(tutorial.name(), reported.get(tutorial.name())))
                 .findFirst()
                 .orElse(null);
     }

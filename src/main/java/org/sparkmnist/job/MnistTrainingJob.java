@@ -112,7 +112,7 @@ public final class MnistTrainingJob {
 
                 ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classNames());
                 reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
-                        tutorial.testAccuracy(settings.data(), spec)));
+                        tutorial.comparedWith(settings.data(), spec)));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));

@@ -31,8 +31,9 @@ public final class SummaryJson {
             node.put("epochs", m.history().size());
             node.put("train_seconds", m.trainSeconds());
             node.put("seconds_per_epoch", m.trainSeconds() / m.history().size());
-            if (m.tutorialAccuracy() != null) {
-                node.put("tutorial_test_accuracy", m.tutorialAccuracy());
+            if (m.tutorial() != null) {
+                node.put("tutorial_model", m.tutorial().model());
+                node.put("tutorial_test_accuracy", m.tutorial().testAccuracy());
             }
         }
         ArrayNode order = root.putArray("model_order");

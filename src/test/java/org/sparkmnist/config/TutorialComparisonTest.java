@@ -16,14 +16,15 @@ class TutorialComparisonTest {
 
     private static final TutorialRecipe TUTORIAL = TutorialRecipe.fromJar();
 
-    /** The figure as conf/tutorial.conf, its one home, states it. */
-    private static double reported(String model) {
-        return ConfigFactory.parseFile(new File("conf/tutorial.conf")).getDouble("reported.test-accuracy." + model);
+    /** The tutorial's model and its figure as conf/tutorial.conf, their one home, states them. */
+    private static TutorialRecipe.Figure reported(String model) {
+        return new TutorialRecipe.Figure(model,
+                ConfigFactory.parseFile(new File("conf/tutorial.conf")).getDouble("reported.test-accuracy." + model));
     }
 
-    private static Double compared(String model, String... args) {
+    private static TutorialRecipe.Figure compared(String model, String... args) {
         JobSettings run = SettingsLoader.load(List.of(args));
-        return TUTORIAL.testAccuracy(run.data(), run.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow());
+        return TUTORIAL.comparedWith(run.data(), run.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow());
     }
 
     @Test

@@ -45,12 +45,12 @@ class HtmlReportTest {
 
     @Test
     void showsTheTutorialsFigureAndHowFarAboveItAModelIs() {
-        assertTrue(page.contains("<p class=\"above\">Keras tutorial: 90.0% (+2.00 points)"), "softmax, 92% against 90%");
+        assertTrue(page.contains("<p class=\"above\">Keras tutorial's softmax: 90.0% (+2.00 points)"), "softmax, 92% against 90%");
     }
 
     @Test
     void showsHowFarBelowTheTutorialsFigureAModelIs() {
-        assertTrue(page.contains("<p class=\"below\">Keras tutorial: 99.0% (-1.00 points)"), "mlp, 98% against 99%");
+        assertTrue(page.contains("<p class=\"below\">Keras tutorial's mlp: 99.0% (-1.00 points)"), "mlp, 98% against 99%");
     }
 
     @Test
@@ -98,7 +98,7 @@ class HtmlReportTest {
     void saysWhenAModelHasNoTutorialFigureToCompareWith() throws IOException {
         String html = pageOf("r", "wide");
         assertTrue(html.contains("not a model of the Keras tutorial on MNIST"));
-        assertFalse(html.contains("Keras tutorial: "));
+        assertFalse(html.contains("Keras tutorial's "));
     }
 
     @Test
