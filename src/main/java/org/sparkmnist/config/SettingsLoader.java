@@ -59,11 +59,12 @@ public final class SettingsLoader {
 
     private static <T> T load(Function<Config, Config> userConfig, Function<Config, T> settings) {
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
-        // A recipe file's reported figures change nothing a run does (TutorialRecipe reads the jar's own).
+        // A recipe file's reported figures change nothing a run does (TutorialRecipe reads the jar's own),
+        // so they are no part of its settings or of the config it records.
         Config user = userConfig.apply(reference).withoutPath(REPORTED);
         rejectUnknownKeys(user, reference);
         try {
-            Config merged = user.withFallback(reference).resolve();
+            Config merged = user.withFallback(reference.withoutPath(REPORTED)).resolve();
             return settings.apply(merged);
         } catch (ConfigException e) {
             throw new BadInputException("bad config: " + e.getMessage(), e);
@@ -197,8 +198,8 @@ public final class SettingsLoader {
                 OutputSettings.from(root.at("output")),
                 runId,
                 SparkSettings.from(root.at("spark")),
-                // What a training run records as its config: neither the scoring job's section nor a recipe's reported figures.
-                merged.withoutPath("score").withoutPath(REPORTED).withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
+                // What a training run records as its config: the scoring job's section is not part of it.
+                merged.withoutPath("score").withValue("run.id", ConfigValueFactory.fromAnyRef(runId)));
     }
 
     /** run.id, or a timestamp when it is empty; a plain name, since it becomes a directory under output.dir. */

@@ -42,9 +42,12 @@ public final class MnistTrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(MnistTrainingJob.class);
 
     private final JobSettings settings;
+    /** What the reports compare each model with: the tutorial's recipe as the jar carries it, read before Spark starts. */
+    private final TutorialRecipe tutorial;
 
     MnistTrainingJob(JobSettings settings) {
         this.settings = settings;
+        this.tutorial = TutorialRecipe.fromJar();
     }
 
     public static void main(String[] args) throws SparkUserAppException {
@@ -69,8 +72,6 @@ public final class MnistTrainingJob {
         MnistSplit split = MnistSplit.of(data.trainImages().count(), settings.split());
         LOG.info("split (seed {}): {} train, {} validation, {} test examples", settings.split().seed(),
                 split.train().length, split.validation().length, data.testImages().count());
-        // What the reports compare each model with: the tutorial's recipe as the jar carries it.
-        TutorialRecipe tutorial = TutorialRecipe.fromJar();
 
         // One driver per run.id; the store also finishes or rolls back a commit an earlier driver was stopped in.
         try (RunStore store = RunStore.open(settings.output().dir(), settings.runId(), RunKind.TRAINING, settings.output().lockLease(), hadoop)) {
@@ -85,7 +86,7 @@ public final class MnistTrainingJob {
             training.prepare();
             RunAttempt attempt = store.startAttempt(settings.output().overwrite());
             try {
-                trainAndWrite(data, split, tutorial, attempt, training);
+                trainAndWrite(data, split, attempt, training);
                 attempt.commit(training.runIdentity());
             } catch (Throwable failure) {
                 attempt.abandon();
@@ -94,8 +95,7 @@ public final class MnistTrainingJob {
         }
     }
 
-    private void trainAndWrite(MnistData data, MnistSplit split, TutorialRecipe tutorial, RunAttempt run, ResumableTraining training)
-            throws Exception {
+    private void trainAndWrite(MnistData data, MnistSplit split, RunAttempt run, ResumableTraining training) throws Exception {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark())) {
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());

@@ -1,6 +1,7 @@
 package org.sparkmnist.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.typesafe.config.ConfigFactory;
@@ -72,5 +73,10 @@ class TutorialComparisonTest {
     @Test
     void reportedFiguresInAUsersFileChangeNothing() {
         assertEquals(reported("mlp"), compared("mlp", "reported.test-accuracy.mlp=0.5"));
+    }
+
+    @Test
+    void aRecipesReportedFiguresAreNoPartOfTheConfigARunRecords() {
+        assertFalse(SettingsLoader.load(List.of("conf/tutorial.conf")).effective().hasPath(SettingsLoader.REPORTED));
     }
 }
