@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Executes notebooks/mnist_results.ipynb headlessly against one run and checks what it shows: no cell
-# raised, at least 4 figures came out, and the accuracy table holds the run's accuracies and, for an
-# MNIST run only, the tutorial's.
+# raised, at least 4 figures came out, and the accuracy table holds the run's accuracies and, for each
+# model the run compared with the tutorial (summary.json's tutorial_test_accuracy), the tutorial's.
 #
 # Usage: notebooks/check_notebook.sh RUN [EXECUTED.ipynb]
 #   RUN            a finished run (the directory holding summary.json): a local path, an

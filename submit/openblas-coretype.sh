@@ -5,9 +5,8 @@
 #   submit/openblas-coretype.sh [CPUINFO]     (default /proc/cpuinfo)
 #
 # ND4J's OpenBLAS (0.3.19) detects only the CPUs it knew when it was built: on a newer AMD EPYC it
-# falls back to its 2007 "Barcelona" SSE kernels (an MLP epoch in local mode measured 3.8 s with
-# them, 2.7 s with the AVX2 "Haswell" ones, 2.4 s with the AVX-512 "SkylakeX" ones; see
-# docs/BENCHMARKS.md). So the launchers
+# falls back to its 2007 "Barcelona" SSE kernels, far slower than the AVX2 "Haswell" or AVX-512
+# "SkylakeX" ones (docs/BENCHMARKS.md, "The compute path, lever by lever"). So the launchers
 # (submit/java.sh, submit/spark-submit.sh) choose from the CPU's flags: SkylakeX with the AVX-512
 # subsets its kernels use, Haswell with AVX2 and FMA, else OpenBLAS's own choice. Forcing a kernel
 # the CPU cannot run would crash the JVM, hence the flags. Which flags each needs is read from

@@ -62,12 +62,12 @@ fi
 options=$("${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
   -cp "$jar:${launcher[0]}" org.sparkmnist.runtime.SparkSubmitOptions "$@")
 
-# This JVM is the driver in client mode: the project's log4j2 file and JavaCPP cache, as every
-# JVM of the project gets them (submit/java.sh); in cluster mode only the submitting client.
-# The Vector API's module lets a local-mode driver, whose threads are the executors, run the
-# optimizer's SIMD updates.
-export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties \
--Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache --add-modules=jdk.incubator.vector${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
+# This JVM is the driver in client mode (in cluster mode only the submitting client): it starts as
+# every JVM of the project does (submit/java.sh), with submit/java17.args, whose Vector API module lets
+# a local-mode driver, whose threads are the executors, run the optimizer's SIMD updates, the
+# project's log4j2 file and JavaCPP cache.
+export SPARK_SUBMIT_OPTS="@$root/submit/java17.args -Dlog4j2.configurationFile=$root/src/main/resources/log4j2.properties \
+-Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp-cache${SPARK_SUBMIT_OPTS:+ $SPARK_SUBMIT_OPTS}"
 # OpenBLAS's kernels for this CPU, in the client-mode driver; executors on this machine get the same
 # value from the job (org.sparkmnist.runtime.NativeRuntime), executors elsewhere decide on their own.
 coretype=$("$root/submit/openblas-coretype.sh")

@@ -13,9 +13,9 @@ cd "$root"
 
 # On a full disk the clusters hang rather than fail (a Worker cannot launch an executor, a
 # NodeManager marks its disks bad), so say up front when the tests are unlikely to fit: target/
-# peaks at 4.7 GB in a fresh checkout (Spark and Airflow, native libraries, the clusters' work
-# directories), plus 0.4 GB for the results notebook's kernel, with the packages and Maven's
-# repository on top.
+# holds Spark and Airflow, native libraries, the clusters' work directories and the results
+# notebook's kernel, with the packages and Maven's repository on top (README, "The two commands",
+# gives its measured peak).
 free_gb=$(df -Pk "$root" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
 if awk -v free="$free_gb" 'BEGIN { exit !(free < 8) }'; then
   echo "submit/test.sh: warning: only $free_gb GB free on the disk of $root; the tests need about 8 GB" >&2

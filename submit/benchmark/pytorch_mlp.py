@@ -2,7 +2,8 @@
 """The PyTorch reference of submit/benchmark.sh: the job's MLP as a user would write it in PyTorch.
 
 It trains what a recipe file (written by org.sparkmnist.benchmark.PytorchReference) describes: the
-split's exact training and validation examples, the same normalisation, dense ReLU layers with
+split's exact training, validation and test examples (raw bytes Java wrote beside the recipe, so that
+only Java parses idx files), the same normalisation, dense ReLU layers with
 Glorot-uniform weights and zero biases, Adam or RMSprop with the job's hyper-parameters and per-epoch
 learning-rate decay, the same minibatch size and number of epochs. Like the job, an epoch is training
 plus scoring the validation set, and the training metrics are running means over the epoch.
@@ -16,7 +17,6 @@ Debian's python3-threadpoolctl). Exit codes: 2 for a bad recipe or data file, 1 
 """
 
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -24,8 +24,6 @@ import subprocess
 import sys
 import time
 
-IMAGES_MAGIC = 0x00000803
-LABELS_MAGIC = 0x00000801
 GEMM_SIZE = 1024
 
 
@@ -37,52 +35,33 @@ def log(message):
     print("pytorch: " + message, file=sys.stderr, flush=True)
 
 
-def read_idx(path, magic, rows=None, cols=None):
-    """The body of an idx file (raw or gzipped) as bytes, after checking its header."""
-    opener = gzip.open if path.endswith(".gz") else open
+def read_examples(part, width):
+    """One part of the split as Java wrote it beside the recipe: uint8 pixel rows and a label vector (numpy)."""
+    import numpy as np
+
+    count = part["count"]
+    pixels = read_bytes(part["pixels"], count * width)
+    labels = read_bytes(part["labels"], count)
+    return np.frombuffer(pixels, dtype=np.uint8).reshape(count, width), np.frombuffer(labels, dtype=np.uint8)
+
+
+def read_bytes(path, size):
+    """The whole of a file Java wrote, which must hold exactly `size` bytes."""
     try:
-        with opener(path, "rb") as f:
+        with open(path, "rb") as f:
             content = f.read()
     except OSError as e:
         raise BadInput(f"{path}: cannot be read: {e}")
-    header = 16 if magic == IMAGES_MAGIC else 8
-    if len(content) < header or int.from_bytes(content[0:4], "big") != magic:
-        raise BadInput(f"{path}: not an idx file with magic {magic:#010x}")
-    count = int.from_bytes(content[4:8], "big")
-    if magic == IMAGES_MAGIC:
-        shape = (int.from_bytes(content[8:12], "big"), int.from_bytes(content[12:16], "big"))
-        if shape != (rows, cols):
-            raise BadInput(f"{path}: images are {shape[0]}x{shape[1]}, expected {rows}x{cols}")
-        size = count * rows * cols
-    else:
-        size = count
-    if len(content) != header + size:
-        raise BadInput(f"{path}: {len(content) - header} bytes of data, its header declares {size}")
-    return count, content[header:]
+    if len(content) != size:
+        raise BadInput(f"{path}: {len(content)} bytes, the recipe declares {size}")
+    return content
 
 
 def load(recipe):
-    """Training, validation and test examples as uint8 pixel rows and label vectors (numpy)."""
-    import numpy as np
-
-    files = recipe["files"]
-    rows, cols = recipe["rows"], recipe["cols"]
-    count, pixels = read_idx(files["train_images"], IMAGES_MAGIC, rows, cols)
-    images = np.frombuffer(pixels, dtype=np.uint8).reshape(count, rows * cols)
-    label_count, label_bytes = read_idx(files["train_labels"], LABELS_MAGIC)
-    labels = np.frombuffer(label_bytes, dtype=np.uint8)
-    if label_count != count:
-        raise BadInput(f"{files['train_labels']}: {label_count} labels for {count} images")
-    train = np.asarray(recipe["train_indices"], dtype=np.int64)
-    validation = np.asarray(recipe["validation_indices"], dtype=np.int64)
-    for name, indices in (("train_indices", train), ("validation_indices", validation)):
-        if len(indices) == 0 or indices.min() < 0 or indices.max() >= count:
-            raise BadInput(f"recipe: {name} must be non-empty and within 0..{count - 1}")
-    test_count, test_pixels = read_idx(files["test_images"], IMAGES_MAGIC, rows, cols)
-    _, test_labels = read_idx(files["test_labels"], LABELS_MAGIC)
-    test = (np.frombuffer(test_pixels, dtype=np.uint8).reshape(test_count, rows * cols),
-            np.frombuffer(test_labels, dtype=np.uint8))
-    return (images[train], labels[train]), (images[validation], labels[validation]), test
+    """Training, validation and test examples, each as uint8 pixel rows and a label vector (numpy)."""
+    examples = recipe["examples"]
+    width = recipe["rows"] * recipe["cols"]
+    return tuple(read_examples(examples[part], width) for part in ("train", "validation", "test"))
 
 
 def digest(examples):

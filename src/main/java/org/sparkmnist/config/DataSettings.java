@@ -60,14 +60,6 @@ public record DataSettings(
         return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 
-    /** The name of MNIST itself, the data the Keras tutorial's accuracies were measured on. */
-    public static final String MNIST = "mnist";
-
-    /** True for MNIST, whose runs are read against the Keras tutorial's accuracies. */
-    public boolean isMnist() {
-        return MNIST.equals(name);
-    }
-
     public int pixels() {
         return rows * cols;
     }

@@ -33,6 +33,8 @@ import org.sparkmnist.runtime.SparkSettings;
 public final class SettingsLoader {
 
     static final String COMMAND_LINE = "command line";
+    /** What a recipe's source reports its models reaching: facts about a recipe, not settings of a run. */
+    static final String REPORTED = "reported";
     private static final DateTimeFormatter RUN_ID_CLOCK = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private SettingsLoader() {
@@ -48,12 +50,24 @@ public final class SettingsLoader {
         return load(args, merged -> ScoringSettings.from(new ConfigReader(merged), merged, runId(new ConfigReader(merged))));
     }
 
+    /** The settings of a recipe that is one HOCON file on the classpath, as if it were the job's only argument. */
+    static JobSettings loadResource(String resource) {
+        return load(reference -> ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), resource,
+                ConfigParseOptions.defaults().setAllowMissing(false)), SettingsLoader::settingsFrom);
+    }
+
     private static <T> T load(List<String> args, Function<Config, T> settings) {
+        return load(reference -> userConfig(args, reference), settings);
+    }
+
+    private static <T> T load(Function<Config, Config> userConfig, Function<Config, T> settings) {
         Config reference = ConfigFactory.parseResources(SettingsLoader.class.getClassLoader(), "reference.conf");
-        Config user = userConfig(args, reference);
+        // A recipe file's reported figures change nothing a run does (TutorialRecipe reads the jar's own),
+        // so they are no part of its settings or of the config it records.
+        Config user = userConfig.apply(reference).withoutPath(REPORTED);
         rejectUnknownKeys(user, reference);
         try {
-            Config merged = user.withFallback(reference).resolve();
+            Config merged = user.withFallback(reference.withoutPath(REPORTED)).resolve();
             return settings.apply(merged);
         } catch (ConfigException e) {
             throw new BadInputException("bad config: " + e.getMessage(), e);

@@ -53,8 +53,7 @@ public record Encoding(int classes, boolean normalize) implements Serializable {
 
     /**
      * A rows x columns float matrix holding {@code values}, copied in one block: ND4J's
-     * {@code Nd4j.create(float[], ...)} copies element by element, which profiled as a visible share of
-     * every minibatch loaded.
+     * {@code Nd4j.create(float[], ...)} copies element by element, on every minibatch loaded.
      */
     private static INDArray matrix(float[] values, int rows, int columns) {
         INDArray matrix = Nd4j.createUninitialized(DataType.FLOAT, rows, columns);

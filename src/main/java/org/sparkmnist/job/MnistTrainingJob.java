@@ -13,6 +13,7 @@ import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.data.DataFingerprint;
 import org.sparkmnist.model.ModelSpec;
 import org.sparkmnist.config.SettingsLoader;
+import org.sparkmnist.config.TutorialRecipe;
 import org.sparkmnist.data.Encoding;
 import org.sparkmnist.data.MnistData;
 import org.sparkmnist.data.MnistLoader;
@@ -48,9 +49,12 @@ public final class MnistTrainingJob {
     private static final Logger LOG = LoggerFactory.getLogger(MnistTrainingJob.class);
 
     private final JobSettings settings;
+    /** What the reports compare each model with: the tutorial's recipe as the jar carries it, read before Spark starts. */
+    private final TutorialRecipe tutorial;
 
     MnistTrainingJob(JobSettings settings) {
         this.settings = settings;
+        this.tutorial = TutorialRecipe.fromJar();
     }
 
     public static void main(String[] args) throws SparkUserAppException {
@@ -118,7 +122,7 @@ public final class MnistTrainingJob {
 
                 ModelOutputs.write(run, spec.name(), trained, result, data.testImages(), settings.data().classNames());
                 reports.add(new ModelReport(spec.name(), trained.history(), result, trained.network().numParams(),
-                        SummaryJson.tutorialAccuracy(settings.data(), spec.name())));
+                        tutorial.comparedWith(settings.data(), spec)));
             }
             run.writeText("summary.json", SummaryJson.render(settings.runId(), reports, settings.effectiveJson(),
                     RunEnvironment.describe(spark)));

@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.nd4j.evaluation.classification.ConfusionMatrix;
+import org.sparkmnist.config.TutorialRecipe;
 import org.sparkmnist.training.EpochMetrics;
 
 /**
@@ -107,11 +108,12 @@ public final class HtmlReport {
     private static void scoreCard(StringBuilder html, ModelReport model) {
         html.append("<div class=\"headline\">").append(percent(model.test().accuracy(), 2)).append("</div>\n")
                 .append("<div>test accuracy</div>\n");
-        Double tutorial = model.tutorialAccuracy();
+        TutorialRecipe.Figure tutorial = model.tutorial();
         if (tutorial != null) {
-            double points = 100 * (model.test().accuracy() - tutorial);
-            html.append("<p class=\"").append(points >= 0 ? "above" : "below").append("\">Keras tutorial: ")
-                    .append(percent(tutorial, 1)).append(" (").append(String.format(Locale.ROOT, "%+.2f", points))
+            double points = 100 * (model.test().accuracy() - tutorial.testAccuracy());
+            html.append("<p class=\"").append(points >= 0 ? "above" : "below").append("\">Keras tutorial's ")
+                    .append(escape(tutorial.model())).append(": ").append(percent(tutorial.testAccuracy(), 1))
+                    .append(" (").append(String.format(Locale.ROOT, "%+.2f", points))
                     .append(" points)</p>\n");
         } else {
             html.append("<p class=\"note\">not a model of the Keras tutorial on MNIST: no number to compare with</p>\n");

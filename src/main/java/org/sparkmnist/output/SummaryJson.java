@@ -8,21 +8,9 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.sparkmnist.config.DataSettings;
 
 /** summary.json: the run's headline numbers per model, and the effective config that produced them. */
 public final class SummaryJson {
-
-    /** The Keras tutorial's reported test accuracies on MNIST, so every MNIST run is read against them. */
-    private static final Map<String, Double> TUTORIAL_ACCURACY = Map.of("softmax", 0.885, "mlp", 0.977);
-
-    /**
-     * The tutorial's test accuracy to show beside {@code model} trained on {@code data}: null for a model
-     * the tutorial did not train, and for data other than MNIST, where its numbers mean nothing.
-     */
-    public static Double tutorialAccuracy(DataSettings data, String model) {
-        return data.isMnist() ? TUTORIAL_ACCURACY.get(model) : null;
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -43,8 +31,9 @@ public final class SummaryJson {
             node.put("epochs", m.history().size());
             node.put("train_seconds", m.trainSeconds());
             node.put("seconds_per_epoch", m.trainSeconds() / m.history().size());
-            if (m.tutorialAccuracy() != null) {
-                node.put("tutorial_test_accuracy", m.tutorialAccuracy());
+            if (m.tutorial() != null) {
+                node.put("tutorial_model", m.tutorial().model());
+                node.put("tutorial_test_accuracy", m.tutorial().testAccuracy());
             }
         }
         ArrayNode order = root.putArray("model_order");

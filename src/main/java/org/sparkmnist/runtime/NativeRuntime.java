@@ -28,7 +28,7 @@ import org.sparkmnist.BadInputException;
  *       beyond that, an overhead that holds JavaCPP's off-heap maximum plus the JVM's own native
  *       memory. One formula: overhead = maxbytes + {@link #JVM_NATIVE_MIB}, maxbytes = heap. When
  *       the user set the overhead, maxbytes is derived from it instead.
- *   <li>Where JavaCPP unpacks its ~400 MB of native libraries.
+ *   <li>Where JavaCPP unpacks its native libraries, which are too large to unpack again per task.
  *   <li>One OpenMP (BLAS) thread per executor core: ND4J otherwise starts a thread per hardware
  *       thread in every executor, and executors sharing a machine fight over its cores.
  *   <li>The ND4J native build each executor loads, chosen in the executor from its own CPU by
@@ -57,12 +57,13 @@ public final class NativeRuntime {
      * The JDK's Vector API, an incubator module a JVM has only when started with it: the optimizer's
      * updates run as SIMD with it and as a scalar loop without (org.sparkmnist.model.updaters).
      */
-    static final String VECTOR_MODULE_OPTION = "--add-modules=jdk.incubator.vector";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String VECTOR_MODULE_OPTION = "--add-modules=" + VECTOR_MODULE;
 
     /**
      * The JVM's native memory beside its heap and ND4J's arrays: metaspace, code cache, thread
-     * stacks, GC structures, Netty's buffers. 1 GiB has held every executor and driver of this job
-     * measured so far (RSS 0.8-1.3 GB with 2 GB heaps).
+     * stacks, GC structures, Netty's buffers. Chosen to hold every executor and driver of this job
+     * whose peak memory docs/BENCHMARKS.md records.
      */
     static final long JVM_NATIVE_MIB = 1024;
 
@@ -131,7 +132,7 @@ public final class NativeRuntime {
                 added.add("-D" + key + "=" + value);
             }
         });
-        if (!options.contains("jdk.incubator.vector")) {
+        if (!options.contains(VECTOR_MODULE)) {
             added.add(VECTOR_MODULE_OPTION);
         }
         if (!added.isEmpty()) {

@@ -139,9 +139,9 @@ final class ImageDirectoryInput implements ScoringInput {
 
     /**
      * What Spark's file sources take opening a file to cost, in bytes of reading, unless the user set
-     * it: Spark's 4 MB (a guess for HDFS latency) packs only about 32 small images into a task, and
-     * then per-task overhead, not scoring, takes the time: 10,000 28x28 PNGs made 313 tasks and took
-     * 13 s to score in local[2]. At 64 KB a task gets about 2,000 small images.
+     * it: Spark's 4 MB (a guess for HDFS latency) packs only a few dozen small images into a task, and
+     * then per-task overhead, not scoring, takes the time (docs/BENCHMARKS.md, "Facts measured once").
+     * At 64 KB a task gets a few thousand small images.
      */
     static final String OPEN_COST = "spark.sql.files.openCostInBytes";
     static final String SMALL_FILE_OPEN_COST = "64k";

@@ -11,9 +11,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes an ND4J array as its type, shape and one bulk copy of its bytes. Every averaging round moves
- * the parameters and the updater state (7.8 MB for the MLP) to the workers and back; ND4J's own
- * serialization (Java's and its Kryo registrator's alike) writes them one element at a time, which
- * profiled at half of the training JVM's Java time. A bulk copy is the same bytes at memcpy speed.
+ * the parameters and the updater state to the workers and back; ND4J's own serialization (Java's and
+ * its Kryo registrator's alike) writes them one element at a time, which made it the largest cost of a
+ * round (docs/BENCHMARKS.md, "Cheaper averaging rounds"). A bulk copy is the same bytes in one memcpy.
  */
 final class BulkArraySerializer extends Serializer<INDArray> {
 

@@ -4,8 +4,8 @@ import org.apache.spark.SparkConf;
 
 /**
  * How Spark carries an averaging round's bytes: the parameters and updater state broadcast to the
- * workers, and each worker's parameters and updater state back (7.8 MB each way for the MLP with
- * Adam, about ten times an epoch). Every setting here only fills in what the user left unset.
+ * workers, and each worker's parameters and updater state back, every averaging round of every
+ * epoch. Every setting here only fills in what the user left unset.
  */
 public final class RoundTransport {
 
@@ -23,8 +23,8 @@ public final class RoundTransport {
         // copy fewer. Spark caps this at spark.rpc.message.maxSize (128 MiB by default) and falls back to the
         // block manager above it, so a larger network still trains.
         conf.setIfMissing(DIRECT_RESULT_LIMIT, "128m");
-        // Trained float parameters and their moments are close to random bits: LZ4 saves a few percent of the bytes
-        // and costs the driver a pass over them every round, before any worker can start.
+        // Trained float parameters and their moments are close to random bits, which LZ4 barely shrinks, and
+        // compressing them costs the driver a pass over them every round, before any worker can start.
         conf.setIfMissing(BROADCAST_COMPRESSION, "false");
     }
 }

@@ -201,7 +201,7 @@ public final class Benchmark {
                 .orElseThrow(() -> new BadInputException("the benchmark trains model " + MODEL + "; models must include it"));
         Path recipe = work.resolve("pytorch-recipe.json");
         Files.createDirectories(work);
-        Files.writeString(recipe, PytorchReference.recipe(settings, spec), StandardCharsets.UTF_8);
+        PytorchReference.write(settings, spec, recipe);
         return recipe;
     }
 

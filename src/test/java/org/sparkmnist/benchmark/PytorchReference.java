@@ -2,10 +2,9 @@ package org.sparkmnist.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,8 +15,11 @@ import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.DataSettings;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.data.Encoding;
-import org.sparkmnist.data.IdxImageFile;
+import org.sparkmnist.data.IdxImages;
+import org.sparkmnist.data.IdxLabels;
 import org.sparkmnist.data.IdxReader;
+import org.sparkmnist.data.MnistData;
+import org.sparkmnist.data.MnistLoader;
 import org.sparkmnist.data.MnistSplit;
 import org.sparkmnist.model.HiddenActivation;
 import org.sparkmnist.model.ModelSpec;
@@ -27,9 +29,10 @@ import org.sparkmnist.model.WeightInitScheme;
 /**
  * (d): what a user would write instead of the Spark job, a short PyTorch script
  * ({@code submit/benchmark/pytorch_mlp.py}) training the same network the same way on the same
- * cores. Java decides everything the script does, in a recipe file: the idx files, the split's exact
- * training and validation indices (from {@link MnistSplit}, so both sides train and validate on the
- * same examples), the normalisation, the layers, the optimizer and its schedule, the epochs and the
+ * cores. Java decides everything the script does, in a recipe file: the split's exact training,
+ * validation and test examples, read by the job's own idx reader and written beside the recipe as raw
+ * bytes in {@link MnistSplit}'s order (so both sides train and validate on the same examples, and the
+ * script parses no idx file), the normalisation, the layers, the optimizer and its schedule, the epochs and the
  * minibatch size. The script writes the same kind of result file as {@link SingleJvmBaseline}, plus
  * what it found about its own maths library.
  */
@@ -52,24 +55,31 @@ final class PytorchReference {
     }
 
     /**
-     * The recipe for {@code spec} under {@code settings}, as JSON. Only what the script implements is
-     * accepted: dense ReLU layers with Glorot-uniform weights, no dropout or L2, Adam or RMSprop.
+     * Writes the recipe for {@code spec} under {@code settings} to {@code recipe}, and beside it the split's
+     * examples as Java read them: each part's pixels (a byte each, one image after another, in the split's
+     * order) and labels (a byte each). Only what the script implements is accepted: dense ReLU layers with
+     * Glorot-uniform weights, no dropout or L2, Adam or RMSprop.
      */
-    static String recipe(JobSettings settings, ModelSpec spec) throws IOException {
+    static void write(JobSettings settings, ModelSpec spec, Path recipe) throws IOException {
         checkSupported(spec);
         DataSettings data = settings.data();
-        localPath(data.dir());
+        // The job's own loading checks the four files against each other; it only checks the training images, which are read here.
+        MnistData mnist = MnistLoader.load(data, new Configuration());
         IdxReader reader = new IdxReader(new Configuration());
-        IdxImageFile trainImages = reader.checkImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
+        IdxImages trainImages = reader.readImages(reader.locate(data.dir(), data.trainImages()), data.rows(), data.cols());
+        IdxLabels trainLabels = mnist.trainLabels();
+        IdxImages testImages = mnist.testImages();
+        IdxLabels testLabels = mnist.testLabels();
         MnistSplit split = MnistSplit.of(trainImages.count(), settings.split());
 
         ObjectNode root = JSON.createObjectNode();
         root.put("model", spec.name());
-        ObjectNode files = root.putObject("files");
-        files.put("train_images", localPath(trainImages.uri()));
-        files.put("train_labels", localPath(reader, data.dir(), data.trainLabels()));
-        files.put("test_images", localPath(reader, data.dir(), data.testImages()));
-        files.put("test_labels", localPath(reader, data.dir(), data.testLabels()));
+        ObjectNode examples = root.putObject("examples");
+        Path dir = recipe.toAbsolutePath().getParent();
+        examples(examples, dir, "train", trainImages.select(split.train()), trainLabels.gather(split.train(), 0, split.train().length));
+        examples(examples, dir, "validation", trainImages.select(split.validation()),
+                trainLabels.gather(split.validation(), 0, split.validation().length));
+        examples(examples, dir, "test", testImages, testLabels.labels());
         root.put("rows", data.rows());
         root.put("cols", data.cols());
         root.put("classes", data.classes());
@@ -88,9 +98,17 @@ final class PytorchReference {
         root.put("epochs", settings.train().epochs());
         root.put("batch_size", settings.train().batchSize());
         root.put("shuffle_seed", settings.train().seed());
-        indices(root.putArray("train_indices"), split.train());
-        indices(root.putArray("validation_indices"), split.validation());
-        return JSON.writeValueAsString(root) + "\n";
+        Files.writeString(recipe, JSON.writeValueAsString(root) + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** One part of the split, written as {@code <part>-pixels} and {@code <part>-labels} in {@code dir} and named in the recipe. */
+    private static void examples(ObjectNode examples, Path dir, String part, IdxImages images, byte[] labels) throws IOException {
+        Path pixels = Files.write(dir.resolve(part + "-pixels"), images.pixels());
+        Path labelFile = Files.write(dir.resolve(part + "-labels"), labels);
+        ObjectNode node = examples.putObject(part);
+        node.put("count", images.count());
+        node.put("pixels", pixels.toString());
+        node.put("labels", labelFile.toString());
     }
 
     /** The script's command line; {@code threads} is the number of cores it may use. */
@@ -154,26 +172,6 @@ final class PytorchReference {
                     + "and adam or rmsprop; model." + spec.name() + " asks for activation " + spec.activation().configName()
                     + ", weight-init " + spec.weightInit().configName() + ", dropout " + spec.dropout() + ", l2 " + spec.l2()
                     + ", updater " + spec.updater().kind().configName() + " (leave (d) out with --no-pytorch)");
-        }
-    }
-
-    private static String localPath(IdxReader reader, String dir, String name) throws IOException {
-        org.apache.hadoop.fs.Path file = reader.locate(dir, name);
-        return localPath(file.getFileSystem(new Configuration()).makeQualified(file).toString());
-    }
-
-    private static String localPath(String uri) {
-        URI parsed = URI.create(uri);
-        if (parsed.getScheme() != null && !parsed.getScheme().equals("file")) {
-            throw new BadInputException("the PyTorch reference reads local files only, but data.dir points to " + uri
-                    + " (leave (d) out with --no-pytorch)");
-        }
-        return Path.of(parsed.getScheme() == null ? uri : parsed.getPath()).toAbsolutePath().toString();
-    }
-
-    private static void indices(ArrayNode array, int[] indices) {
-        for (int index : indices) {
-            array.add(index);
         }
     }
 }

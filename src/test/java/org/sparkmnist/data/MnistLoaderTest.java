@@ -19,7 +19,7 @@ class MnistLoaderTest {
     Path dir;
 
     private DataSettings settings() {
-        return new DataSettings(DataSettings.MNIST, dir.toString(), "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+        return new DataSettings("mnist", dir.toString(), "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte", 28, 28, 10, DataSettings.labelsAsNames(10), true);
     }
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.model.updaters.FusedAdam;
-import org.sparkmnist.model.updaters.FusedRmsProp;
 
 class NetworkFactoryTest {
 
@@ -29,31 +28,9 @@ class NetworkFactoryTest {
     }
 
     @Test
-    void softmaxHasTheTutorialsParameterCount() {
-        assertEquals(7_850, build(model("softmax")).numParams());
-    }
-
-    @Test
-    void mlpHasTheTutorialsParameterCount() {
-        assertEquals(648_010, build(model("mlp")).numParams());
-    }
-
-    @Test
     void hiddenLayersComeFromConfig() {
         MultiLayerNetwork network = build(model("mlp", "model.mlp.hidden-layers=[64]"));
         assertEquals(784 * 64 + 64 + 64 * 10 + 10, network.numParams());
-    }
-
-    @Test
-    void rmspropTakesKerasHyperParameters() {
-        ModelSpec spec = model("mlp", "model.defaults.updater.name=rmsprop", "model.defaults.updater.learning-rate=1e-4",
-                "model.defaults.updater.learning-rate-decay=1.0");
-        BaseLayer layer = (BaseLayer) build(spec).getLayer(0).conf().getLayer();
-        FusedRmsProp updater = (FusedRmsProp) layer.getIUpdater();
-        assertEquals(1e-4, updater.getLearningRate(0, 0), 1e-12);
-        assertEquals(1e-4, updater.getLearningRate(500, 7), 1e-12);
-        assertEquals(0.9, updater.rmsDecay(), 1e-12);
-        assertEquals(1e-7, updater.epsilon(), 1e-15);
     }
 
     @Test

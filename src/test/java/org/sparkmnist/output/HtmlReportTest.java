@@ -30,15 +30,27 @@ class HtmlReportTest {
     }
 
     @Test
-    void showsBothModelsSideBySideWithTheTutorialsNumbers() {
+    void showsEachModelInAColumnOfItsOwn() {
         assertTrue(page.contains("<h3>softmax</h3>"));
         assertTrue(page.contains("<h3>mlp</h3>"));
         assertTrue(page.contains("repeat(2, minmax(0, 1fr))"), "one column per model");
+    }
+
+    @Test
+    void showsEachModelsTestAccuracyAndParameterCount() {
         assertTrue(page.contains("92.00%"), "softmax's test accuracy");
         assertTrue(page.contains("98.00%"), "mlp's test accuracy");
-        assertTrue(page.contains("Keras tutorial: 88.5% (+3.50 points)"));
-        assertTrue(page.contains("Keras tutorial: 97.7% (+0.30 points)"));
         assertTrue(page.contains("648,010"), "mlp's parameter count");
+    }
+
+    @Test
+    void showsTheTutorialsFigureAndHowFarAboveItAModelIs() {
+        assertTrue(page.contains("<p class=\"above\">Keras tutorial's softmax: 90.0% (+2.00 points)"), "softmax, 92% against 90%");
+    }
+
+    @Test
+    void showsHowFarBelowTheTutorialsFigureAModelIs() {
+        assertTrue(page.contains("<p class=\"below\">Keras tutorial's mlp: 99.0% (-1.00 points)"), "mlp, 98% against 99%");
     }
 
     @Test
@@ -69,15 +81,24 @@ class HtmlReportTest {
         assertTrue(page.contains("&quot;batch-size&quot; : 128"));
     }
 
+    /** The page of run {@code runId} with one model, {@code model}, that no tutorial figure is compared with. */
+    private static String pageOf(String runId, String model) throws IOException {
+        return HtmlReport.render(runId, List.of(SyntheticRun.model(model, 100, null, 0.1, 2)), DataSettings.labelsAsNames(10), "{}");
+    }
+
     @Test
-    void escapesModelNamesAndRunIdAndSaysWhenTheTutorialHasNoNumber() throws IOException {
-        ModelReport odd = SyntheticRun.model("<b>wide</b>", 100, null, 0.1, 2);
-        String html = HtmlReport.render("<run&id>", List.of(odd), DataSettings.labelsAsNames(10), "{}");
+    void escapesModelNamesAndTheRunId() throws IOException {
+        String html = pageOf("<run&id>", "<b>wide</b>");
         assertTrue(html.contains("<h3>&lt;b&gt;wide&lt;/b&gt;</h3>"));
         assertTrue(html.contains("<title>spark-mnist run &lt;run&amp;id&gt;</title>"));
         assertFalse(html.contains("<b>"));
+    }
+
+    @Test
+    void saysWhenAModelHasNoTutorialFigureToCompareWith() throws IOException {
+        String html = pageOf("r", "wide");
         assertTrue(html.contains("not a model of the Keras tutorial on MNIST"));
-        assertTrue(html.contains("repeat(1, minmax(0, 1fr))"));
+        assertFalse(html.contains("Keras tutorial's "));
     }
 
     @Test

@@ -3,10 +3,14 @@ package org.sparkmnist.output;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.sparkmnist.config.TutorialRecipe;
 import org.sparkmnist.training.EpochMetrics;
 import org.sparkmnist.training.TestResult;
 
-/** Made-up but plausible results of the tutorial's two models, for testing the report without training. */
+/**
+ * Made-up but plausible results of the tutorial's two models, for testing the report without training; the
+ * tutorial's figures are made up too (one below the model's accuracy, one above), since the report only shows them.
+ */
 final class SyntheticRun {
 
     static final String CONFIG = """
@@ -22,15 +26,15 @@ final class SyntheticRun {
     }
 
     static List<ModelReport> bothModels() {
-        return List.of(model("softmax", 7_850, 0.885, 0.08, 5),
-                model("mlp", 648_010, 0.977, 0.02, 5));
+        return List.of(model("softmax", 7_850, new TutorialRecipe.Figure("softmax", 0.90), 0.08, 5),
+                model("mlp", 648_010, new TutorialRecipe.Figure("mlp", 0.99), 0.02, 5));
     }
 
     /**
      * One model whose test set has 100 digits per class; {@code errorRate} of each class is predicted as the next
      * digit, so the confusion matrix has a known diagonal and one known error per row.
      */
-    static ModelReport model(String name, long params, Double tutorialAccuracy, double errorRate, int epochs) {
+    static ModelReport model(String name, long params, TutorialRecipe.Figure tutorial, double errorRate, int epochs) {
         Evaluation evaluation = new Evaluation(10);
         int wrongPerClass = (int) Math.round(100 * errorRate);
         for (int label = 0; label < 10; label++) {
@@ -41,7 +45,7 @@ final class SyntheticRun {
         }
         double accuracy = 1 - (double) wrongPerClass / 100;
         TestResult test = new TestResult(0.5 * errorRate + 0.05, accuracy, evaluation, List.of());
-        return new ModelReport(name, history(epochs, errorRate), test, params, tutorialAccuracy);
+        return new ModelReport(name, history(epochs, errorRate), test, params, tutorial);
     }
 
     /** Loss falling and accuracy rising towards the final error rate, as a real run's would. */

@@ -154,7 +154,7 @@ class NativeRuntimeTest {
         SparkConf again = NativeRuntime.configureExecutors(conf, new Properties(), Map.of());
         assertEquals("com.example.Theirs," + plugin, again.get(NativeRuntime.PLUGINS));
         String twice = again.get(NativeRuntime.EXECUTOR_OPTIONS);
-        assertEquals(1, twice.split("jdk.incubator.vector", -1).length - 1, twice);
+        assertEquals(1, twice.split(NativeRuntime.VECTOR_MODULE, -1).length - 1, twice);
         assertEquals(plugin, NativeRuntime.configureExecutors(conf("local[2]"), new Properties(), Map.of()).get(NativeRuntime.PLUGINS));
     }
 
