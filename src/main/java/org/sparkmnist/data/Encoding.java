@@ -51,6 +51,15 @@ public record Encoding(int classes, boolean normalize) implements Serializable {
         return matrix(features, n, width);
     }
 
+    /** The network's input for {@code n} images whose pixel values (0..255) lie back to back in {@code pixels}: scaled in place. */
+    public INDArray features(float[] pixels, int n, int width) {
+        float scale = pixelScale();
+        for (int i = 0; i < n * width; i++) {
+            pixels[i] *= scale;
+        }
+        return matrix(pixels, n, width);
+    }
+
     /**
      * A rows x columns float matrix holding {@code values}, copied in one block: ND4J's
      * {@code Nd4j.create(float[], ...)} copies element by element, on every minibatch loaded.

@@ -1,0 +1,150 @@
+package org.sparkmnist.scoring;
+
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.image.ImageSchema;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The kinds of input column {@link MnistClassifierModel} reads, told apart by the column's type
+ * alone, so that a wrong column is refused by {@code transformSchema} before any data moves; and how
+ * each kind's value becomes a digit's 784 pixels (0..255, MNIST's white on black).
+ */
+enum ClassifierInput {
+
+    /** A struct of Spark's image schema, as the {@code image} data source reads files. */
+    IMAGE("Spark's image schema (the image data source)"),
+    /** The bytes of an image file, as the {@code binaryFile} data source's {@code content}. */
+    ENCODED("binary: the bytes of an image file (the binaryFile data source's content)"),
+    /** An ML Vector of the pixels. */
+    VECTOR("an ML Vector of 784 pixels, 0..255"),
+    /** An array of numbers, the pixels. */
+    ARRAY("an array of 784 numbers, the pixels 0..255");
+
+    /** OpenCV's type codes for 8-bit images of 1, 3 and 4 channels, the only ones Spark's image source writes. */
+    private static final List<Integer> EIGHT_BIT_MODES = List.of(0, 16, 24);
+
+    private final String description;
+
+    ClassifierInput(String description) {
+        this.description = description;
+    }
+
+    /** The kind of {@code column}, or an IllegalArgumentException naming it, its type and the kinds that are read. */
+    static ClassifierInput of(StructField column) {
+        DataType type = column.dataType();
+        if (type instanceof StructType struct && sameFields(struct, ImageSchema.columnSchema())) {
+            return IMAGE;
+        }
+        if (type.equals(DataTypes.BinaryType)) {
+            return ENCODED;
+        }
+        if (type.equals(SQLDataTypes.VectorType())) {
+            return VECTOR;
+        }
+        if (type instanceof ArrayType array && array.elementType() instanceof NumericType) {
+            return ARRAY;
+        }
+        throw new IllegalArgumentException("input column \"" + column.name() + "\" is of type " + type.simpleString()
+                + "; MnistClassifierModel reads " + described());
+    }
+
+    /** Every kind, described, for a message. */
+    static String described() {
+        return String.join("; or ", Arrays.stream(values()).map(kind -> kind.description).toList());
+    }
+
+    /** The image schema's fields by name and type, whatever their nullability (a schema read back from Parquet may differ in it). */
+    private static boolean sameFields(StructType actual, StructType expected) {
+        StructField[] a = actual.fields();
+        StructField[] e = expected.fields();
+        if (a.length != e.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!a[i].name().equals(e[i].name()) || !a[i].dataType().equals(e[i].dataType())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The 784 pixels (0..255) of the value at {@code index} of {@code row}: an image is decoded and
+     * framed as the scoring job does ({@link DigitImage}); pixels given as numbers are taken as they are.
+     */
+    float[] pixels(Row row, int index, DigitImage digits) throws RejectedImage {
+        if (row.isNullAt(index)) {
+            throw new RejectedImage("no input: the input column is null");
+        }
+        return switch (this) {
+            case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))));
+            case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)));
+            case VECTOR -> checked(((Vector) row.get(index)).toArray());
+            case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray());
+        };
+    }
+
+    private static float[] unsigned(byte[] digit) {
+        float[] pixels = new float[digit.length];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = digit[i] & 0xFF;
+        }
+        return pixels;
+    }
+
+    private static float[] checked(double[] values) throws RejectedImage {
+        if (values.length != DigitImage.PIXELS) {
+            throw new RejectedImage(values.length + " pixels; the model takes " + DigitImage.PIXELS + " (28x28)");
+        }
+        float[] pixels = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            if (!(values[i] >= 0 && values[i] <= 255)) {
+                throw new RejectedImage("pixel " + i + " is " + values[i] + "; pixels are 0..255");
+            }
+            pixels[i] = (float) values[i];
+        }
+        return pixels;
+    }
+
+    /**
+     * A struct of Spark's image schema as a {@link Picture}. The image source stores 8-bit samples,
+     * colour as B, G, R (and A), from the same ImageIO decoding the job's own decoder uses; an image it
+     * could not decode has no data and a height of -1.
+     */
+    static Picture picture(Row image) throws RejectedImage {
+        int width = ImageSchema.getWidth(image);
+        int height = ImageSchema.getHeight(image);
+        int channels = ImageSchema.getNChannels(image);
+        byte[] data = ImageSchema.getData(image);
+        if (width <= 0 || height <= 0 || data.length == 0) {
+            throw new RejectedImage("not an image: the image data source could not decode " + ImageSchema.getOrigin(image));
+        }
+        if (!EIGHT_BIT_MODES.contains(ImageSchema.getMode(image)) || data.length != (long) width * height * channels) {
+            throw new RejectedImage("an image struct of mode " + ImageSchema.getMode(image) + ", " + channels + " channels and "
+                    + data.length + " bytes for " + width + "x" + height + " pixels; 8-bit grey, BGR or BGRA is read");
+        }
+        float[] luminance = new float[width * height];
+        float[] alpha = new float[width * height];
+        for (int i = 0; i < luminance.length; i++) {
+            int at = i * channels;
+            if (channels == 1) {
+                luminance[i] = data[at] & 0xFF;
+                alpha[i] = 1f;
+            } else {
+                // BT.601 weights, as ImageFileDecoder gives a colour file's luminance.
+                luminance[i] = 0.299f * (data[at + 2] & 0xFF) + 0.587f * (data[at + 1] & 0xFF) + 0.114f * (data[at] & 0xFF);
+                alpha[i] = channels == 4 ? (data[at + 3] & 0xFF) / 255f : 1f;
+            }
+        }
+        return new Picture(width, height, luminance, alpha, channels == 1);
+    }
+}

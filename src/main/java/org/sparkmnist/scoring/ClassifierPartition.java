@@ -1,0 +1,143 @@
+package org.sparkmnist.scoring;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.TaskCompletionListener;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.sparkmnist.config.Inversion;
+import org.sparkmnist.data.Encoding;
+
+/**
+ * {@link MnistClassifierModel}'s work on one partition: each input row comes out with its prediction,
+ * probability and raw prediction appended, the good inputs of up to {@code batchSize} rows scored in
+ * one forward pass; a row whose input is no digit keeps nulls there and says why in the rejection
+ * column. Lazy, as {@link PartitionScorer}: a partition is never held whole.
+ */
+final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What the model needs on an executor, captured on the driver when a DataFrame is transformed. */
+    record Setup(String modelKey, Broadcast<byte[]> model, Encoding encoding, ClassifierInput kind, int inputIndex, int batchSize,
+            Inversion inversion, long maxPixels) implements Serializable {
+    }
+
+    private final Setup setup;
+
+    ClassifierPartition(Setup setup) {
+        this.setup = setup;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        if (!rows.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        MultiLayerNetwork network = ExecutorModels.borrow(setup.modelKey(), setup.model()::value);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> ExecutorModels.release(setup.modelKey(), network));
+        }
+        return new Scored(rows, network, new DigitImage(setup.inversion(), setup.maxPixels()));
+    }
+
+    /** The rows of one minibatch after another. */
+    private final class Scored implements Iterator<Row> {
+
+        private final Iterator<Row> rows;
+        private final MultiLayerNetwork network;
+        private final DigitImage digits;
+        private Iterator<Row> batch = Collections.emptyIterator();
+
+        Scored(Iterator<Row> rows, MultiLayerNetwork network, DigitImage digits) {
+            this.rows = rows;
+            this.network = network;
+            this.digits = digits;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (!batch.hasNext() && rows.hasNext()) {
+                batch = scoreNextBatch();
+            }
+            return batch.hasNext();
+        }
+
+        @Override
+        public Row next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return batch.next();
+        }
+
+        private Iterator<Row> scoreNextBatch() {
+            List<Row> inputs = new ArrayList<>(setup.batchSize());
+            List<Object> pixelsOrReasons = new ArrayList<>(setup.batchSize());
+            int good = 0;
+            while (inputs.size() < setup.batchSize() && rows.hasNext()) {
+                Row row = rows.next();
+                inputs.add(row);
+                try {
+                    pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits));
+                    good++;
+                } catch (RejectedImage e) {
+                    pixelsOrReasons.add(e.getMessage());
+                }
+            }
+            float[][] probabilities = good == 0 ? new float[0][] : forward(pixelsOrReasons, good);
+            List<Row> out = new ArrayList<>(inputs.size());
+            int scored = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                out.add(pixelsOrReasons.get(i) instanceof String reason ? appended(inputs.get(i), null, reason)
+                        : appended(inputs.get(i), probabilities[scored++], null));
+            }
+            return out.iterator();
+        }
+
+        private float[][] forward(List<Object> pixelsOrReasons, int good) {
+            float[] features = new float[good * DigitImage.PIXELS];
+            int row = 0;
+            for (Object pixels : pixelsOrReasons) {
+                if (pixels instanceof float[] digit) {
+                    System.arraycopy(digit, 0, features, row++ * DigitImage.PIXELS, DigitImage.PIXELS);
+                }
+            }
+            return network.output(setup.encoding().features(features, good, DigitImage.PIXELS), false).toFloatMatrix();
+        }
+    }
+
+    /** {@code input} followed by prediction, probability, raw prediction and rejection: nulls but the last for a reject. */
+    private static Row appended(Row input, float[] probability, String reason) {
+        Object[] values = new Object[input.length() + 4];
+        for (int i = 0; i < input.length(); i++) {
+            values[i] = input.get(i);
+        }
+        if (probability != null) {
+            double[] p = new double[probability.length];
+            double[] raw = new double[probability.length];
+            int best = 0;
+            for (int c = 0; c < p.length; c++) {
+                p[c] = probability[c];
+                // Log-probabilities: the logits up to a constant per row, so that softmax(rawPrediction) is the probability.
+                raw[c] = Math.log(probability[c]);
+                best = p[c] > p[best] ? c : best;
+            }
+            values[input.length()] = (double) best;
+            values[input.length() + 1] = Vectors.dense(p);
+            values[input.length() + 2] = Vectors.dense(raw);
+        }
+        values[input.length() + 3] = reason;
+        return RowFactory.create(values);
+    }
+}
