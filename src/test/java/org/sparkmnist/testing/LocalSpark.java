@@ -2,6 +2,7 @@ package org.sparkmnist.testing;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.sparkmnist.training.RoundTransport;
 
 /**
@@ -20,6 +21,19 @@ public final class LocalSpark {
 
     /** With {@code extra} settings on top, e.g. another serializer. */
     public static JavaSparkContext start(Class<?> test, SparkConf extra) {
+        JavaSparkContext spark = new JavaSparkContext(conf(test, extra));
+        spark.setLogLevel("WARN");
+        return spark;
+    }
+
+    /** The same local[2] Spark as a SparkSession, for tests of DataFrames and Spark ML; stop it after the tests. */
+    public static SparkSession session(Class<?> test) {
+        SparkSession session = SparkSession.builder().config(conf(test, new SparkConf(false))).getOrCreate();
+        session.sparkContext().setLogLevel("WARN");
+        return session;
+    }
+
+    private static SparkConf conf(Class<?> test, SparkConf extra) {
         SparkConf conf = new SparkConf(false).setMaster("local[2]").setAppName(test.getSimpleName())
                 .set("spark.ui.enabled", "false")
                 .set("spark.ui.showConsoleProgress", "false")
@@ -30,8 +44,6 @@ public final class LocalSpark {
         }
         // The transport the job's contexts use (Kryo with the job's registrator, direct results), unless the test chose otherwise.
         RoundTransport.configure(conf);
-        JavaSparkContext spark = new JavaSparkContext(conf);
-        spark.setLogLevel("WARN");
-        return spark;
+        return conf;
     }
 }

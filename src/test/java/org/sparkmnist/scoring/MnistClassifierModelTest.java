@@ -1,0 +1,202 @@
+package org.sparkmnist.scoring;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparkmnist.config.Inversion;
+import org.sparkmnist.data.Encoding;
+import org.sparkmnist.testing.Images;
+import org.sparkmnist.testing.LocalSpark;
+import org.sparkmnist.testing.TinyModels;
+
+/**
+ * MnistClassifierModel as Spark ML users meet it, on local[2]: in a saved and loaded Pipeline over the
+ * image and binaryFile sources, under MLlib's evaluator, and refusing a column it cannot read.
+ */
+class MnistClassifierModelTest {
+
+    private static SparkSession spark;
+    /** A 784-32-10 network that has taken a few steps, so its predictions differ from image to image. */
+    private static MultiLayerNetwork network;
+
+    @TempDir
+    static Path dir;
+
+    /** The test's image files, by name: what the job's own decoding and the network make of each (a class, or -1 for a reject). */
+    private static final Map<String, Integer> EXPECTED = new HashMap<>();
+
+    @BeforeAll
+    static void sparkAModelAndImages() throws IOException {
+        spark = LocalSpark.session(MnistClassifierModelTest.class);
+        network = TinyModels.stockDl4j();
+        TinyModels.run(dir.resolve("run"), "mlp", network, true);
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Random random = new Random(22);
+        for (int i = 0; i < 8; i++) {
+            // MNIST's own form, and a dark digit drawn on a larger colour picture, as a phone or scanner saves one.
+            byte[] file = i % 2 == 0 ? Images.encode(Images.grey28(Images.mnistLikeDigit(random)), "png")
+                    : Images.encode(Images.drawn(60 + i, 80, BufferedImage.TYPE_INT_RGB, new Color(240, 235, 220), Color.DARK_GRAY, g -> {
+                        g.setStroke(new BasicStroke(6));
+                        g.drawLine(15 + random.nextInt(20), 10, 30, 70 - random.nextInt(20));
+                        g.drawOval(10, 10 + random.nextInt(10), 30, 25);
+                    }), "png");
+            expect(Files.write(images.resolve("digit" + i + ".png"), file));
+        }
+        expect(Files.writeString(images.resolve("broken.png"), "no image in here"));
+    }
+
+    private static void expect(Path file) throws IOException {
+        Integer expected;
+        try {
+            byte[] digit = new DigitImage(Inversion.AUTO, 50_000_000L).convert(Files.readAllBytes(file));
+            expected = network.output(new Encoding(10, true).features(digit, 1, 784), false).argMax(1).getInt(0);
+        } catch (RejectedImage e) {
+            expected = -1;
+        }
+        EXPECTED.put(file.getFileName().toString(), expected);
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
+
+    /** {@code model} alone in a Pipeline, fitted, saved, its model run deleted, and loaded back. */
+    private static PipelineModel savedAndLoaded(MnistClassifierModel model, Dataset<Row> frame, String name) throws IOException {
+        PipelineModel fitted = new Pipeline().setStages(new PipelineStage[] {model}).fit(frame);
+        String saved = dir.resolve(name).toString();
+        fitted.write().save(saved);
+        return PipelineModel.load(saved);
+    }
+
+    /** File name to predicted class (-1 for a rejected input), asserting a rejected row has no prediction and a reason. */
+    private static Map<String, Integer> predictions(Dataset<Row> scored, String pathColumn) {
+        Map<String, Integer> predicted = new HashMap<>();
+        for (Row row : scored.select(col(pathColumn), col("prediction"), col("probability"), col("rejection")).collectAsList()) {
+            String name = Path.of(row.getString(0).replaceFirst("^file:", "")).getFileName().toString();
+            if (row.isNullAt(3)) {
+                Vector probability = (Vector) row.get(2);
+                assertEquals(probability.argmax(), (int) row.getDouble(1), name);
+                predicted.put(name, (int) row.getDouble(1));
+            } else {
+                assertTrue(row.isNullAt(1) && row.isNullAt(2), name + " is rejected (" + row.getString(3) + ") but has a prediction");
+                predicted.put(name, -1);
+            }
+        }
+        return predicted;
+    }
+
+    @Test
+    void aSavedPipelineScoresTheImageSourceAsTheJobDecodesEachFile() throws IOException {
+        Dataset<Row> images = spark.read().format("image").load(dir.resolve("images").toString());
+        PipelineModel loaded = savedAndLoaded(MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp"), images, "image-pipeline");
+        assertEquals(EXPECTED, predictions(loaded.transform(images), "image.origin"));
+    }
+
+    @Test
+    void aSavedPipelineScoresBinaryFilesAndNeedsNothingButItsOwnDirectory() throws IOException {
+        Path copy = Files.createDirectories(dir.resolve("copied-run/mlp"));
+        Files.copy(dir.resolve("run/mlp/model.zip"), copy.resolve("model.zip"));
+        MnistClassifierModel model = MnistClassifierModel.fromModelZip(copy.resolve("model.zip").toString(), true).setInputCol("content")
+                .setBatchSize(3);
+        Dataset<Row> files = spark.read().format("binaryFile").load(dir.resolve("images").toString());
+        PipelineModel loaded = savedAndLoaded(model, files, "binary-pipeline");
+        deleteRecursively(copy.getParent());
+        assertEquals(EXPECTED, predictions(loaded.transform(files), "path"));
+    }
+
+    @Test
+    void mllibsEvaluatorGivesTheAccuracyOfTheNetworksOwnPredictions() {
+        Random random = new Random(7);
+        List<Row> rows = new ArrayList<>();
+        int correct = 0;
+        for (int i = 0; i < 300; i++) {
+            byte[] digit = Images.mnistLikeDigit(random);
+            double[] pixels = new double[digit.length];
+            for (int p = 0; p < pixels.length; p++) {
+                pixels[p] = digit[p] & 0xFF;
+            }
+            int label = (i * 7) % 10;
+            correct += network.output(new Encoding(10, true).features(digit, 1, 784), false).argMax(1).getInt(0) == label ? 1 : 0;
+            rows.add(RowFactory.create((double) label, Vectors.dense(pixels)));
+        }
+        StructType schema = new StructType().add("label", DataTypes.DoubleType).add("pixels", SQLDataTypes.VectorType());
+        Dataset<Row> scored = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("pixels")
+                .transform(spark.createDataFrame(rows, schema).repartition(3));
+        double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(scored);
+        assertTrue(correct > 0 && correct < 300, "a network that is neither always right nor always wrong: " + correct);
+        assertEquals(correct / 300.0, accuracy);
+    }
+
+    @Test
+    void aVectorOfADigitsPixelsIsScoredAsItsImageFileIs() throws IOException {
+        byte[] digit = Images.mnistLikeDigit(new Random(3));
+        double[] pixels = new double[digit.length];
+        for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = digit[p] & 0xFF;
+        }
+        StructType schema = new StructType().add("pixels", SQLDataTypes.VectorType()).add("content", DataTypes.BinaryType);
+        Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(pixels), Images.encode(Images.grey28(digit), "png"))),
+                schema);
+        MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp");
+        Row fromVector = model.copy(new org.apache.spark.ml.param.ParamMap()).setInputCol("pixels").setRejectionCol("reason")
+                .transform(frame).select("probability", "reason").first();
+        Row fromFile = model.setInputCol("content").transform(frame).select("probability").first();
+        assertNull(fromVector.get(1));
+        assertEquals(fromFile.get(0), fromVector.get(0));
+    }
+
+    @Test
+    void aColumnThatHoldsNoDigitIsRefusedFromTheSchemaAlone() {
+        MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("text");
+        StructType schema = new StructType().add("text", DataTypes.StringType).add("content", DataTypes.BinaryType);
+        String message = assertThrows(IllegalArgumentException.class, () -> model.transformSchema(schema)).getMessage();
+        assertTrue(message.startsWith("input column \"text\" is of type string; MnistClassifierModel reads Spark's image schema"), message);
+        String missing = assertThrows(IllegalArgumentException.class, () -> model.setInputCol("image").transformSchema(schema)).getMessage();
+        assertTrue(missing.startsWith("input column \"image\" does not exist; the columns are text, content"), missing);
+        assertFalse(model.setInputCol("content").transformSchema(schema).isEmpty());
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
