@@ -130,7 +130,8 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
             for (int c = 0; c < p.length; c++) {
                 p[c] = probability[c];
                 // Log-probabilities: the logits up to a constant per row, so that softmax(rawPrediction) is the probability.
-                raw[c] = Math.log(probability[c]);
+                // A probability that underflowed to 0 counts as the least float, so that every value is finite.
+                raw[c] = Math.log(Math.max(probability[c], Float.MIN_VALUE));
                 best = p[c] > p[best] ? c : best;
             }
             values[input.length()] = (double) best;

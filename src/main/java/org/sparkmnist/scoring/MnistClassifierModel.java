@@ -90,7 +90,7 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
         predictionCol = new Param<>(this, "predictionCol", "prediction column: the predicted class, as a double");
         probabilityCol = new Param<>(this, "probabilityCol", "probability column: each class's probability, an ML Vector");
         rawPredictionCol = new Param<>(this, "rawPredictionCol",
-                "raw prediction column: each class's log-probability, an ML Vector");
+                "raw prediction column: each class's log-probability (finite), an ML Vector");
         rejectionCol = new Param<>(this, "rejectionCol",
                 "rejection column: null for a scored row, else why its input holds no digit");
         batchSize = new IntParam(this, "batchSize", "inputs per forward pass of the network", ParamValidators.gtEq(1));

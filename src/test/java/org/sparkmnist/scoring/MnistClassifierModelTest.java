@@ -193,6 +193,24 @@ class MnistClassifierModelTest {
     }
 
     @Test
+    void theRawPredictionIsEachClasssLogProbability() {
+        double[] pixels = new double[784];
+        for (int p = 0; p < pixels.length; p += 3) {
+            pixels[p] = 255;
+        }
+        StructType schema = new StructType().add("pixels", SQLDataTypes.VectorType());
+        Row row = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("pixels")
+                .transform(spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(pixels))), schema))
+                .select("probability", "rawPrediction").first();
+        Vector probability = (Vector) row.get(0);
+        Vector raw = (Vector) row.get(1);
+        for (int c = 0; c < 10; c++) {
+            assertTrue(Double.isFinite(raw.apply(c)), "class " + c + ": " + raw);
+            assertEquals(probability.apply(c), Math.exp(raw.apply(c)), 1e-6 * Math.max(probability.apply(c), 1e-30), "class " + c);
+        }
+    }
+
+    @Test
     void aColumnThatHoldsNoDigitIsRefusedFromTheSchemaAlone() {
         MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("text");
         StructType schema = new StructType().add("text", DataTypes.StringType).add("content", DataTypes.BinaryType);
