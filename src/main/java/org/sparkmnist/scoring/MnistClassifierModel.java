@@ -1,5 +1,6 @@
 package org.sparkmnist.scoring;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -334,7 +335,7 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
                 try (InputStream in = fs.open(new Path(data, MODEL_FILE))) {
                     bytes = in.readAllBytes();
                 }
-                com.fasterxml.jackson.databind.JsonNode info;
+                JsonNode info;
                 try (InputStream in = fs.open(new Path(data, MODEL_INFO))) {
                     info = JSON.readTree(in);
                 }
