@@ -25,12 +25,14 @@ import org.sparkmnist.runtime.JobExit;
  * cluster and (d) a PyTorch script; then the averaging-frequency trade-off, on request the cost at
  * k times the data, and the scoring job's throughput against one JVM's {@code model.output}. It prints
  * the tables, writes them into docs/BENCHMARKS.md with the machine, date, commit and command, and
- * ends with two ratio lines: local mode's epoch time against the best single-JVM DL4J and against
- * PyTorch.
+ * ends with three ratio lines of medians over the comparison's rounds: local mode's epoch time against
+ * the best single-JVM DL4J and against PyTorch, and its time to 98% validation accuracy against PyTorch.
  *
  * <p>Every configuration runs as its own process, so each one's memory is measured on its own and no
- * JIT or native state carries over from one to the next. Each table is one method, published by
- * {@link #publish}; a new table is one more method and one more call in {@link #run}.
+ * JIT or native state carries over from one to the next; the comparison runs each once per round,
+ * interleaved ({@link Rounds}), so that the shared machine's load falls on all of them alike. Each
+ * table is one method, published by {@link #publish}; a new table is one more method and one more
+ * call in {@link #run}.
  */
 public final class Benchmark {
 
