@@ -43,10 +43,9 @@ public final class Benchmark {
     private final JobSettings settings;
     /**
      * ParallelWrapper set up for this machine: a worker per core, each on one BLAS thread (with ND4J's
-     * default threads, two workers oversubscribed two cores and took twice as long), averaging
-     * parameters and updater state as often as the job does, on train.averaging-frequency's schedule
-     * (in rounds of one minibatch per worker). Averaging every round cost 1.8x the epoch time; every 5 or 20 rounds
-     * measured the same speed and accuracy (docs/BENCHMARKS.md).
+     * default threads, the workers oversubscribe the cores), averaging parameters and updater state as
+     * often as the job does, on train.averaging-frequency's schedule (in rounds of one minibatch per
+     * worker). docs/BENCHMARKS.md ("How the alternatives were set up") has what the other settings measured.
      */
     private final ParallelWrapperSettings wrapper;
     private final Path work = Path.of("target", "benchmark");
