@@ -71,7 +71,7 @@ record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> sca
                     scales = numbers(arg, value(args, ++i, arg));
                     trainingTableOptions.add(arg);
                 }
-                case "--scale-epochs" -> scaleEpochs = numbers(arg, value(args, ++i, arg)).get(0);
+                case "--scale-epochs" -> scaleEpochs = count(arg, value(args, ++i, arg));
                 case "--no-cluster" -> cluster = false;
                 case "--no-pytorch" -> pytorch = false;
                 case "--scoring" -> scoringOnly = true;

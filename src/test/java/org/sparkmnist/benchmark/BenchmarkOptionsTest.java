@@ -52,6 +52,12 @@ class BenchmarkOptionsTest {
     }
 
     @Test
+    void scaleEpochsNoneIsABadInputNotACrash() {
+        BadInputException e = assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scale-epochs", "none")));
+        assertEquals("--scale-epochs expects one positive integer, got 'none'", e.getMessage());
+    }
+
+    @Test
     void scoringAloneLeavesOutTheTrainingTablesAndNoScoringLeavesOutItsTable() {
         BenchmarkOptions alone = BenchmarkOptions.parse(List.of("--scoring", "--no-cluster", "score.batch-size=512"));
         assertTrue(alone.scoringOnly());
