@@ -9,10 +9,15 @@
 # then the averaging-frequency trade-off, with --scales the cost at k times the data, and the scoring job's
 # throughput (images per second scoring 10,000 and 100,000 images in local mode and on the cluster) against
 # one JVM's MultiLayerNetwork.output on the same images with the same model and minibatch size.
+# (a)-(d) run in rounds (--rounds N, default 3), each round running every configuration once, one
+# configuration later than the round before, so that the machine's load falls on all of them alike.
 # Reports seconds per epoch (median of epochs 2..N), time to 98.0% validation accuracy, test accuracy,
-# peak RSS of driver and executors, and ratios; writes the tables into docs/BENCHMARKS.md with the
-# machine, date, commit and command. Unless --scoring, the last two lines are "distributed/single epoch-time
-# ratio: X.XX", (b) over the faster (a), and "distributed/pytorch epoch-time ratio: X.XX", (b) over (d).
+# peak RSS of driver and executors, and ratios, each the median over the rounds with their min-max;
+# writes the tables into docs/BENCHMARKS.md with the machine, date, commit and command. Unless
+# --scoring, the last three lines are of medians from this run: "distributed/single epoch-time ratio:
+# X.XX", (b) over the faster (a); "distributed/pytorch epoch-time ratio: X.XX", (b) over (d); and
+# "distributed/pytorch time-to-98% ratio: X.XX", (b)'s time to 98.0% validation accuracy over (d)'s
+# (or "none: ..." naming the configuration that never got there).
 #
 #   submit/benchmark.sh [option ...] [FILE.conf ...] [key=value ...]     # --help lists the options
 #

@@ -25,12 +25,14 @@ import org.sparkmnist.runtime.JobExit;
  * cluster and (d) a PyTorch script; then the averaging-frequency trade-off, on request the cost at
  * k times the data, and the scoring job's throughput against one JVM's {@code model.output}. It prints
  * the tables, writes them into docs/BENCHMARKS.md with the machine, date, commit and command, and
- * ends with two ratio lines: local mode's epoch time against the best single-JVM DL4J and against
- * PyTorch.
+ * ends with three ratio lines of medians over the comparison's rounds: local mode's epoch time against
+ * the best single-JVM DL4J and against PyTorch, and its time to 98% validation accuracy against PyTorch.
  *
  * <p>Every configuration runs as its own process, so each one's memory is measured on its own and no
- * JIT or native state carries over from one to the next. Each table is one method, published by
- * {@link #publish}; a new table is one more method and one more call in {@link #run}.
+ * JIT or native state carries over from one to the next; the comparison runs each once per round,
+ * interleaved ({@link Rounds}), so that the shared machine's load falls on all of them alike. Each
+ * table is one method, published by {@link #publish}; a new table is one more method and one more
+ * call in {@link #run}.
  */
 public final class Benchmark {
 
@@ -41,10 +43,9 @@ public final class Benchmark {
     private final JobSettings settings;
     /**
      * ParallelWrapper set up for this machine: a worker per core, each on one BLAS thread (with ND4J's
-     * default threads, two workers oversubscribed two cores and took twice as long), averaging
-     * parameters and updater state as often as the job does, on train.averaging-frequency's schedule
-     * (in rounds of one minibatch per worker). Averaging every round cost 1.8x the epoch time; every 5 or 20 rounds
-     * measured the same speed and accuracy (docs/BENCHMARKS.md).
+     * default threads, the workers oversubscribe the cores), averaging parameters and updater state as
+     * often as the job does, on train.averaging-frequency's schedule (in rounds of one minibatch per
+     * worker). docs/BENCHMARKS.md ("How the alternatives were set up") has what the other settings measured.
      */
     private final ParallelWrapperSettings wrapper;
     private final Path work = Path.of("target", "benchmark");
@@ -89,7 +90,7 @@ public final class Benchmark {
             publish("comparison", BenchmarkReport.comparison(comparison.get()));
         }
         if (!options.frequencies().isEmpty()) {
-            publish("frequency", frequencyTable(comparison.orElseThrow().local()));
+            publish("frequency", frequencyTable(comparison.orElseThrow().local().medianRun()));
         }
         if (!options.scales().isEmpty()) {
             publish("scaling", BenchmarkReport.scaling(options.scales(), scaled()));
@@ -112,26 +113,64 @@ public final class Benchmark {
         document = BenchmarkReport.replaceSection(document, section, provenance + table);
     }
 
-    /** (a), (b), (c) and (d), one after the other, each alone on the machine. */
+    /** One configuration of the comparison: its table name, and how to run it once as round {@code round} (1-based). */
+    private record Configuration(String name, Run run) {
+    }
+
+    @FunctionalInterface
+    private interface Run {
+        Measurement at(int round) throws Exception;
+    }
+
+    /**
+     * (a), (b), (c) and (d), each alone on the machine, over --rounds rounds: every round runs each
+     * configuration once, in the order of {@link Rounds#order}, and the table gives the medians.
+     */
     private Comparison comparison(Path recipe) throws Exception {
-        List<Measurement> singleJvm = List.of(
-                singleJvm("(a) single JVM, DL4J plain fit", "baseline", Optional.empty()),
-                singleJvm("(a) single JVM, DL4J ParallelWrapper, " + wrapper.workers() + " workers", "parallel-wrapper",
-                        Optional.of(wrapper)));
-        Measurement local = local("(b) Spark local mode, 2 workers", LOCAL_RUN, List.of());
-        Optional<Measurement> cluster = Optional.empty();
+        List<Configuration> configurations = new ArrayList<>();
+        String plain = "(a) single JVM, DL4J plain fit";
+        configurations.add(new Configuration(plain, round -> singleJvm(plain, "baseline", round, Optional.empty())));
+        String parallel = "(a) single JVM, DL4J ParallelWrapper, " + wrapper.workers() + " workers";
+        configurations.add(new Configuration(parallel, round -> singleJvm(parallel, "parallel-wrapper", round, Optional.of(wrapper))));
+        String local = "(b) Spark local mode, 2 workers";
+        configurations.add(new Configuration(local, round -> job(local, LOCAL_RUN, round, false)));
+        String cluster = "(c) Spark standalone cluster, 2 workers";
         if (options.cluster()) {
-            try (StandaloneCluster ignored = StandaloneCluster.start(work.resolve("logs/cluster.log"))) {
-                cluster = Optional.of(submitted("(c) Spark standalone cluster, 2 workers", "cluster", List.of()));
+            // Up only while (c) runs, so that its idle daemons share the machine with no other configuration.
+            configurations.add(new Configuration(cluster, round -> {
+                try (StandaloneCluster ignored = StandaloneCluster.start(work.resolve("logs/cluster.log"))) {
+                    return job(cluster, "cluster", round, true);
+                }
+            }));
+        }
+        Path result = work.resolve("pytorch.json");
+        String pytorch = "(d) PyTorch";
+        if (recipe != null) {
+            configurations.add(new Configuration(pytorch, round -> pytorch(recipe, result, round)));
+        }
+
+        Map<String, List<Measurement>> runs = new HashMap<>();
+        for (int round = 0; round < options.rounds(); round++) {
+            List<Configuration> order = Rounds.order(configurations, round);
+            say(String.format(Locale.ROOT, "round %d of %d: %s", round + 1, options.rounds(),
+                    String.join(", ", order.stream().map(Configuration::name).toList())));
+            for (Configuration configuration : order) {
+                runs.computeIfAbsent(configuration.name(), name -> new ArrayList<>()).add(configuration.run().at(round + 1));
             }
         }
+
         List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "Each configuration ran %d %s, interleaved: every round ran each once, in the table's order "
+                + "rotated by one configuration per round. A round's s/epoch is the median of its epochs 2..N; each cell is the median over "
+                + "the rounds, min-max in brackets; peak RSS is the largest of the rounds; every ratio is of medians.",
+                options.rounds(), options.rounds() == 1 ? "round" : "rounds"));
         notes.add("(a) ParallelWrapper: " + wrapper.describe() + " (parameters and updater state), one BLAS thread per worker, "
                 + "no prefetching (the minibatches are in memory).");
-        Optional<Measurement> pytorch = Optional.empty();
+        Optional<Repeated> pytorchRows = Optional.empty();
         if (recipe != null) {
-            Path result = work.resolve("pytorch.json");
-            pytorch = Optional.of(pytorch(recipe, result));
+            List<Measurement> pytorchRuns = runs.get(pytorch);
+            // The script names its row after the torch it ran and the threads it used, which its result file tells.
+            pytorchRows = Optional.of(new Repeated(pytorchRuns.get(0).name(), pytorchRuns));
             notes.add(PytorchReference.describe(result));
         }
         String coretype = System.getenv("OPENBLAS_CORETYPE");
@@ -139,12 +178,16 @@ public final class Benchmark {
             notes.add("OPENBLAS_CORETYPE=" + coretype + " was set for every configuration: ND4J's OpenBLAS and Debian's both use "
                     + "that kernel.");
         }
-        return new Comparison(singleJvm, local, cluster, pytorch, notes);
+        return new Comparison(List.of(new Repeated(plain, runs.get(plain)), new Repeated(parallel, runs.get(parallel))),
+                new Repeated(local, runs.get(local)),
+                options.cluster() ? Optional.of(new Repeated(cluster, runs.get(cluster))) : Optional.empty(),
+                pytorchRows, notes);
     }
 
     /**
      * Averaging frequency against speed and accuracy in local mode: each constant frequency asked for, and the
-     * default's schedule, whose row is (b) (as is a constant frequency's equal to it).
+     * default's schedule, whose row is (b)'s round with the median epoch time (as is a constant frequency's equal to it). The
+     * other rows run once each, after the comparison.
      */
     private String frequencyTable(Measurement atDefault) throws Exception {
         AveragingSchedule schedule = settings.train().averaging();
@@ -170,7 +213,7 @@ public final class Benchmark {
     }
 
     /** (a): DL4J in one JVM, by plain fit or by ParallelWrapper; no Spark anywhere. */
-    private Measurement singleJvm(String name, String logName, Optional<ParallelWrapperSettings> parallel) throws Exception {
+    private Measurement singleJvm(String name, String logName, int round, Optional<ParallelWrapperSettings> parallel) throws Exception {
         Path result = work.resolve(logName + ".json");
         Files.createDirectories(work);
         Files.deleteIfExists(result);
@@ -183,15 +226,15 @@ public final class Benchmark {
         // told otherwise; ParallelWrapper's workers are the parallelism, so each gets one BLAS thread, as
         // Spark's local workers do.
         environment.put("OMP_NUM_THREADS", parallel.isPresent() ? "1" : System.getenv("BASELINE_OMP_NUM_THREADS"));
-        MeasuredProcess.Outcome outcome = measure(name, command, environment, logName);
+        MeasuredProcess.Outcome outcome = measure(roundName(name, round), command, environment, roundLog(logName, round));
         return RunResults.ofResultFile(result).measurement(name, settings.split().train(), outcome);
     }
 
     /** (d): the PyTorch script on the recipe, with as many threads as the machine has cores. */
-    private Measurement pytorch(Path recipe, Path result) throws Exception {
+    private Measurement pytorch(Path recipe, Path result, int round) throws Exception {
         Files.deleteIfExists(result);
-        MeasuredProcess.Outcome outcome = measure("(d) PyTorch", PytorchReference.command(recipe, result, CORES),
-                PytorchReference.environment(CORES), "pytorch");
+        MeasuredProcess.Outcome outcome = measure(roundName("(d) PyTorch", round), PytorchReference.command(recipe, result, CORES),
+                PytorchReference.environment(CORES), roundLog("pytorch", round));
         return RunResults.ofResultFile(result).measurement(PytorchReference.rowName(result), settings.split().train(), outcome);
     }
 
@@ -213,23 +256,42 @@ public final class Benchmark {
     }
 
     private Measurement local(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, false, extra, settings.split().train());
+        return job(name, runId, runId, false, extra, settings.split().train());
     }
 
-    private Measurement submitted(String name, String runId, List<String> extra) throws Exception {
-        return job(name, runId, true, extra, settings.split().train());
+    /**
+     * A round of (b) or (c). Every round of a configuration writes the same run directory, so (b)'s
+     * last round leaves the MLP the scoring table applies; each keeps its own log.
+     */
+    private Measurement job(String name, String runId, int round, boolean onCluster) throws Exception {
+        return job(roundName(name, round), runId, roundLog(runId, round), onCluster, List.of(), settings.split().train()).named(name);
+    }
+
+    private Measurement job(String name, String runId, boolean onCluster, List<String> extra, long examples) throws Exception {
+        return job(name, runId, runId, onCluster, extra, examples);
     }
 
     /** The job run through the user's own entry point: spark-submit.sh on the cluster, run-local.sh otherwise. */
-    private Measurement job(String name, String runId, boolean onCluster, List<String> extra, long examples) throws Exception {
+    private Measurement job(String name, String runId, String logName, boolean onCluster, List<String> extra, long examples)
+            throws Exception {
         List<String> command = new ArrayList<>(onCluster ? List.of("submit/spark-submit.sh", "--master", MASTER)
                 : List.of("submit/run-local.sh"));
         Path runs = runs();
         command.addAll(List.of("models=[" + MODEL + "]", "output.dir=" + runs, "run.id=" + runId, "output.mode=overwrite"));
         command.addAll(options.jobArgs());
         command.addAll(extra);
-        MeasuredProcess.Outcome outcome = measure(name, command, Map.of("SPARK_MNIST_NO_FETCH", "1"), runId);
+        MeasuredProcess.Outcome outcome = measure(name, command, Map.of("SPARK_MNIST_NO_FETCH", "1"), logName);
         return RunResults.ofRun(runs.resolve(runId), MODEL).measurement(name, examples, outcome);
+    }
+
+    /** "(b) Spark local mode, 2 workers, round 2", as the progress lines name a round. */
+    private String roundName(String name, int round) {
+        return name + ", round " + round + " of " + options.rounds();
+    }
+
+    /** Each round's log of its own: target/benchmark/logs/local-round-2.log. */
+    private static String roundLog(String logName, int round) {
+        return logName + "-round-" + round;
     }
 
     MeasuredProcess.Outcome measure(String name, List<String> command, Map<String, String> environment, String logName)

@@ -9,17 +9,23 @@ import org.sparkmnist.BadInputException;
  * The benchmark's own options; everything else is job config ({@code FILE.conf}, {@code key=value})
  * passed to every configuration alike.
  *
+ * @param rounds        how many times the comparison runs each configuration, interleaved; its table gives the medians
  * @param scoringImages the input sizes of the scoring-throughput table; empty: no such table
  * @param scoringOnly   only the scoring-throughput table: no training comparison, no frequency table
  */
-record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, boolean pytorch,
+record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, boolean pytorch,
                         List<Integer> scoringImages, boolean scoringOnly, Path report,
                         List<String> jobArgs,
                         String commandLine) {
 
+    /** Enough for a median that one slow round cannot set. */
+    static final int DEFAULT_ROUNDS = 3;
+
     static final String USAGE = String.join("\n",
-            "usage: submit/benchmark.sh [--frequencies F,F,...] [--scales K,K,...] [--scale-epochs N] [--no-cluster] [--no-pytorch]",
+            "usage: submit/benchmark.sh [--rounds N] [--frequencies F,F,...] [--scales K,K,...] [--scale-epochs N] [--no-cluster] [--no-pytorch]",
             "                           [--scoring | --no-scoring] [--scoring-images N,N,...] [--report FILE] [FILE.conf ...] [key=value ...]",
+            "  --rounds       rounds of the comparison, each running (a) (b) (c) (d) once in rotating order (default 3); the",
+            "                 table gives each one's median and min-max over the rounds, and every ratio is of medians",
             "  --frequencies  averaging frequencies for the trade-off table (default 5,20,80; 'none' skips it)",
             "  --scales       training-set sizes in copies of MNIST for the scaling table, e.g. 1,4,16 (default: none)",
             "  --scale-epochs epochs of each scaling run (default 3; the table takes the median of epochs 2..N)",
@@ -38,6 +44,7 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
     }
 
     static BenchmarkOptions parse(List<String> args) {
+        int rounds = DEFAULT_ROUNDS;
         List<Integer> frequencies = List.of(5, 20, 80);
         List<Integer> scales = List.of();
         int scaleEpochs = 3;
@@ -52,6 +59,10 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
+                case "--rounds" -> {
+                    rounds = count(arg, value(args, ++i, arg));
+                    trainingTableOptions.add(arg);
+                }
                 case "--frequencies" -> {
                     frequencies = numbers(arg, value(args, ++i, arg));
                     trainingTableOptions.add(arg);
@@ -60,7 +71,7 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
                     scales = numbers(arg, value(args, ++i, arg));
                     trainingTableOptions.add(arg);
                 }
-                case "--scale-epochs" -> scaleEpochs = numbers(arg, value(args, ++i, arg)).get(0);
+                case "--scale-epochs" -> scaleEpochs = count(arg, value(args, ++i, arg));
                 case "--no-cluster" -> cluster = false;
                 case "--no-pytorch" -> pytorch = false;
                 case "--scoring" -> scoringOnly = true;
@@ -69,7 +80,7 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
                 case "--report" -> report = Path.of(value(args, ++i, arg));
                 default -> {
                     if (arg.startsWith("--")) {
-                        throw new BadInputException("unknown benchmark option " + arg + "; expected one of --frequencies, "
+                        throw new BadInputException("unknown benchmark option " + arg + "; expected one of --rounds, --frequencies, "
                                 + "--scales, --scale-epochs, --no-cluster, --no-pytorch, --scoring, --no-scoring, --scoring-images, --report");
                     }
                     jobArgs.add(arg);
@@ -84,7 +95,7 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
             throw new BadInputException("--scoring runs only the scoring table; " + String.join(" and ", trainingTableOptions)
                     + " belong to the training tables it leaves out");
         }
-        return new BenchmarkOptions(scoringOnly ? List.of() : frequencies, scales, scaleEpochs, cluster, pytorch,
+        return new BenchmarkOptions(rounds, scoringOnly ? List.of() : frequencies, scales, scaleEpochs, cluster, pytorch,
                 noScoring ? List.of() : scoringImages, scoringOnly, report, jobArgs, String.join(" ", prepend("submit/benchmark.sh", args)));
     }
 
@@ -93,6 +104,19 @@ record BenchmarkOptions(List<Integer> frequencies, List<Integer> scales, int sca
             throw new BadInputException(option + " needs a value");
         }
         return args.get(i);
+    }
+
+    /** One positive integer. */
+    private static int count(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below, as a number below 1 is
+        }
+        throw new BadInputException(option + " expects one positive integer, got '" + value + "'");
     }
 
     private static List<Integer> numbers(String option, String list) {

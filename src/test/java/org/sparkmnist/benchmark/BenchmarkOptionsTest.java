@@ -37,6 +37,24 @@ class BenchmarkOptionsTest {
         assertEquals(List.of(10_000, 100_000), options.scoringImages(), "the scoring table at 10,000 and 100,000 images");
         assertFalse(options.scoringOnly());
         assertEquals(Path.of("docs", "BENCHMARKS.md"), options.report());
+        assertEquals(3, options.rounds(), "three rounds: a median no single slow round sets");
+    }
+
+    @Test
+    void roundsTakeOnePositiveCount() {
+        assertEquals(1, BenchmarkOptions.parse(List.of("--rounds", "1")).rounds());
+        for (String bad : List.of("0", "none", "2,3", "x")) {
+            BadInputException e = assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--rounds", bad)));
+            assertEquals("--rounds expects one positive integer, got '" + bad + "'", e.getMessage());
+        }
+        assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--rounds", "2")),
+                "--rounds belongs to the comparison, which --scoring leaves out");
+    }
+
+    @Test
+    void scaleEpochsNoneIsABadInputNotACrash() {
+        BadInputException e = assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scale-epochs", "none")));
+        assertEquals("--scale-epochs expects one positive integer, got 'none'", e.getMessage());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.sparkmnist.benchmark;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,22 +20,26 @@ final class BenchmarkReport {
     static final double TARGET_ACCURACY = 0.98;
 
     /**
-     * The main comparison: every configuration's epoch time, time to {@link #TARGET_ACCURACY}, test
-     * accuracy and memory, and its epoch time against the best single-JVM DL4J and against PyTorch;
-     * then the notes on how the alternatives ran.
+     * The main comparison, each figure the median over the rounds with their min-max in brackets:
+     * every configuration's epoch time, time to {@link #TARGET_ACCURACY}, test accuracy and (the
+     * largest of the rounds) memory, and its median epoch time against the best single-JVM DL4J's and
+     * PyTorch's; then the notes on how the alternatives ran.
      */
     static String comparison(Comparison comparison) {
-        double single = comparison.bestSingleJvm().secondsPerEpoch();
+        double single = comparison.bestSingleJvm().epochSeconds().median();
+        int rounds = comparison.local().runs().size();
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
-                "| configuration | s/epoch (median, epochs 2..N) | examples/s | time to %.1f%% validation accuracy | test accuracy "
+                "| configuration | s/epoch (median of %d %s, min-max) | examples/s | time to %.1f%% validation accuracy | test accuracy "
                         + "| driver (or only process) peak RSS | executor peak RSS | s/epoch ratio to best single-JVM DL4J "
                         + "| s/epoch ratio to PyTorch |\n"
-                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", 100 * TARGET_ACCURACY));
-        for (Measurement m : comparison.rows()) {
-            String toPytorch = comparison.pytorch().map(p -> ratio(m.secondsPerEpoch() / p.secondsPerEpoch())).orElse("-");
-            table.append(String.format(Locale.ROOT, "| %s | %.2f | %,.0f | %s | %.2f%% | %s | %s | %s | %s |\n", m.name(),
-                    m.secondsPerEpoch(), m.examplesPerSecond(), timeToTarget(m), 100 * m.testAccuracy(), mib(m.driverPeakMb()),
-                    mib(m.executorPeakMb()), ratio(m.secondsPerEpoch() / single), toPytorch));
+                        + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n", rounds, rounds == 1 ? "round" : "rounds", 100 * TARGET_ACCURACY));
+        for (Repeated r : comparison.rows()) {
+            double seconds = r.epochSeconds().median();
+            String toPytorch = comparison.pytorch().map(p -> ratio(seconds / p.epochSeconds().median())).orElse("-");
+            table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %s | %s | %s | %s | %s | %s |\n", r.name(),
+                    r.epochSeconds().format(2), r.examplesPerSecond().median(), timeToTarget(r),
+                    r.testAccuracy().times(100).format(2, "%"), mib(r.driverPeakMb()),
+                    mib(r.executorPeakMb()), ratio(seconds / single), toPytorch));
         }
         if (!comparison.notes().isEmpty()) {
             table.append('\n');
@@ -43,13 +49,58 @@ final class BenchmarkReport {
     }
 
     /**
-     * The benchmark's last two lines: local mode's epoch time against the best single-JVM DL4J, and
-     * against PyTorch (or why there is no such figure).
+     * The benchmark's last three lines, each of medians over the rounds: local mode's epoch time against
+     * the best single-JVM DL4J's and against PyTorch's, and its time to {@link #TARGET_ACCURACY} against
+     * PyTorch's (or why there is no such figure).
      */
     static String ratioLines(Comparison comparison) {
+        String noPytorch = "not measured (--no-pytorch)";
         return "distributed/single epoch-time ratio: " + ratio(comparison.distributedSingleRatio()) + "\n"
                 + "distributed/pytorch epoch-time ratio: "
-                + comparison.distributedPytorchRatio().map(BenchmarkReport::ratio).orElse("not measured (--no-pytorch)") + "\n";
+                + comparison.distributedPytorchRatio().map(BenchmarkReport::ratio).orElse(noPytorch) + "\n"
+                + String.format(Locale.ROOT, "distributed/pytorch time-to-%.0f%% ratio: ", 100 * TARGET_ACCURACY)
+                + comparison.distributedPytorchTimeToTargetRatio(TARGET_ACCURACY).map(BenchmarkReport::ratio)
+                        .orElseGet(() -> comparison.pytorch().isEmpty() ? noPytorch : unreached(comparison)) + "\n";
+    }
+
+    /** Why local mode or PyTorch has no median time to the target: which of them fell short, in how many rounds. */
+    private static String unreached(Comparison comparison) {
+        List<String> shortOf = new ArrayList<>();
+        for (Repeated r : List.of(comparison.local(), comparison.pytorch().orElseThrow())) {
+            if (r.medianSecondsTo(TARGET_ACCURACY).isEmpty()) {
+                int reached = r.reached(TARGET_ACCURACY).size();
+                shortOf.add(r.name() + (reached == 0 ? " never reached " : " reached ")
+                        + String.format(Locale.ROOT, "%.1f%% validation accuracy", 100 * TARGET_ACCURACY)
+                        + (reached == 0 ? "" : " in only " + reached + " of " + r.runs().size() + " rounds"));
+            }
+        }
+        return "none: " + String.join("; ", shortOf);
+    }
+
+    /**
+     * A configuration's time to {@link #TARGET_ACCURACY} over its rounds: the median (see {@link Repeated#medianSecondsTo}), the
+     * min-max and the epochs of the rounds that got there, and how many did not.
+     */
+    static String timeToTarget(Repeated r) {
+        List<Measurement.Reached> reached = r.reached(TARGET_ACCURACY);
+        int missed = r.runs().size() - reached.size();
+        String missing = missed == 0 ? "" : "not reached in " + missed + " of " + r.runs().size() + " rounds";
+        Optional<Double> median = r.medianSecondsTo(TARGET_ACCURACY);
+        if (median.isEmpty()) {
+            return reached.isEmpty() ? "not reached" : missing;
+        }
+        Spread seconds = Spread.of(reached.stream().map(Measurement.Reached::seconds).toList());
+        Spread epochs = Spread.of(reached.stream().map(x -> (double) x.epoch()).toList());
+        List<String> details = new ArrayList<>();
+        if (seconds.min() != seconds.max()) {
+            details.add(String.format(Locale.ROOT, "%.1f-%.1f s", seconds.min(), seconds.max()));
+        }
+        details.add(epochs.min() == epochs.max() ? String.format(Locale.ROOT, "epoch %.0f", epochs.min())
+                : String.format(Locale.ROOT, "epochs %.0f-%.0f", epochs.min(), epochs.max()));
+        if (missed > 0) {
+            details.add(missing);
+        }
+        return String.format(Locale.ROOT, "%.1f s (%s)", median.get(), String.join(", ", details));
     }
 
     static String timeToTarget(Measurement m) {

@@ -33,7 +33,8 @@ class BenchmarkReportTest {
         Measurement wrapper = measurement("(a) wrapper", List.of(9.0, 4.0, 4.0), List.of(0.97, 0.97, 0.97));
         Measurement local = measurement("(b) local", List.of(9.0, 5.0, 5.0), List.of(0.97, 0.98, 0.98));
         Measurement pytorch = measurement("(d) pytorch", List.of(3.0, 2.0, 2.0), List.of(0.98, 0.98, 0.98));
-        Comparison comparison = new Comparison(List.of(fit, wrapper), local, Optional.empty(), Optional.of(pytorch), List.of("a note"));
+        Comparison comparison = new Comparison(List.of(once(fit), once(wrapper)), once(local), Optional.empty(), Optional.of(once(pytorch)),
+                List.of("a note"));
         String table = BenchmarkReport.comparison(comparison);
         // (b) against the wrapper, the faster single JVM: 5 / 4; against PyTorch: 5 / 2.
         assertTrue(table.contains("| (b) local | 5.00 | 10,000 | 14.0 s (epoch 2) | 98.10% | 1,024 MiB | (in driver) | 1.25 | 2.50 |\n"),
@@ -41,23 +42,91 @@ class BenchmarkReportTest {
         assertTrue(table.contains("| (a) wrapper | 4.00 | 12,500 | not reached |"), table);
         assertTrue(table.contains("| (d) pytorch | 2.00 | 25,000 | 3.0 s (epoch 1) | 98.10% | 1,024 MiB | (in driver) | 0.50 | 1.00 |"),
                 table);
-        assertEquals(List.of("(a) fit", "(a) wrapper", "(b) local", "(d) pytorch"), comparison.rows().stream().map(Measurement::name).toList());
+        assertEquals(List.of("(a) fit", "(a) wrapper", "(b) local", "(d) pytorch"), comparison.rows().stream().map(Repeated::name).toList());
         assertTrue(table.endsWith("\na note\n"), table);
-        assertEquals("distributed/single epoch-time ratio: 1.25\ndistributed/pytorch epoch-time ratio: 2.50\n",
-                BenchmarkReport.ratioLines(comparison));
+        // Time to 98%: (b) 14 s against PyTorch's 3 s.
+        assertEquals("distributed/single epoch-time ratio: 1.25\ndistributed/pytorch epoch-time ratio: 2.50\n"
+                + "distributed/pytorch time-to-98% ratio: 4.67\n", BenchmarkReport.ratioLines(comparison));
     }
 
     @Test
     void withoutPytorchTheTableSaysSoAndTheLastLineSaysWhy() {
         Measurement fit = measurement("(a) fit", List.of(9.0, 4.0), List.of(0.9, 0.9));
         Measurement local = measurement("(b) local", List.of(9.0, 6.0), List.of(0.9, 0.9));
-        Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.empty(), List.of());
+        Comparison comparison = new Comparison(List.of(once(fit)), once(local), Optional.empty(), Optional.empty(), List.of());
         String table = BenchmarkReport.comparison(comparison);
         assertTrue(table.contains("| 1.50 | - |\n"), table);
         assertFalse(table.contains("\n\n"), table);
         String lines = BenchmarkReport.ratioLines(comparison);
         assertTrue(lines.startsWith("distributed/single epoch-time ratio: 1.50\n"), lines);
-        assertTrue(lines.endsWith("distributed/pytorch epoch-time ratio: not measured (--no-pytorch)\n"), lines);
+        assertTrue(lines.endsWith("distributed/pytorch epoch-time ratio: not measured (--no-pytorch)\n"
+                + "distributed/pytorch time-to-98% ratio: not measured (--no-pytorch)\n"), lines);
+    }
+
+    @Test
+    void overSeveralRoundsEachCellIsTheMedianWithItsRangeAndEveryRatioIsOfMedians() {
+        Repeated fit = new Repeated("(a) fit", List.of(
+                measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)),
+                measurement("(a) fit", List.of(9.0, 6.0), List.of(0.97, 0.98)),
+                measurement("(a) fit", List.of(9.0, 5.0), List.of(0.97, 0.98))));
+        // (b)'s rounds: 3, 2 and 4 s per epoch; 98% after 12, 11 and 13 s; one slow round must not set the median.
+        Repeated local = new Repeated("(b) local", List.of(
+                new Measurement("(b) local", 60_000, List.of(9.0, 3.0), List.of(0.97, 0.98), 0.980, 1500, 0),
+                new Measurement("(b) local", 60_000, List.of(9.0, 2.0), List.of(0.97, 0.98), 0.982, 1600, 0),
+                new Measurement("(b) local", 60_000, List.of(9.0, 4.0), List.of(0.97, 0.98), 0.981, 1400, 0)));
+        Repeated pytorch = new Repeated("(d) pytorch", List.of(
+                measurement("(d) pytorch", List.of(3.0, 2.0), List.of(0.98, 0.99)),
+                measurement("(d) pytorch", List.of(5.0, 1.0), List.of(0.97, 0.98)),
+                measurement("(d) pytorch", List.of(4.0, 1.5), List.of(0.98, 0.98))));
+        Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.of(pytorch), List.of());
+        String table = BenchmarkReport.comparison(comparison);
+        assertTrue(table.startsWith("| configuration | s/epoch (median of 3 rounds, min-max) |"), table);
+        // s/epoch 3 (2-4); 60,000 / 3; 98% after 12 s (11-13); 98.10% (98.00-98.20); the largest RSS; 3 / 5 and 3 / 1.5.
+        assertTrue(table.contains("| (b) local | 3.00 (2.00-4.00) | 20,000 | 12.0 s (11.0-13.0 s, epoch 2) | 98.10% (98.00-98.20) "
+                + "| 1,600 MiB | (in driver) | 0.60 | 2.00 |\n"), table);
+        // PyTorch reached 98% after 3, 6 and 4 s, in epochs 1, 2 and 1.
+        assertTrue(table.contains("| (d) pytorch | 1.50 (1.00-2.00) | 33,333 | 4.0 s (3.0-6.0 s, epochs 1-2) | 98.10% |"), table);
+        assertEquals("distributed/single epoch-time ratio: 0.60\ndistributed/pytorch epoch-time ratio: 2.00\n"
+                + "distributed/pytorch time-to-98% ratio: 3.00\n", BenchmarkReport.ratioLines(comparison));
+    }
+
+    @Test
+    void aConfigurationThatNeverReaches98PercentHasNoTimeRatioAndTheLineSaysWhich() {
+        Repeated fit = once(measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)));
+        Repeated local = new Repeated("(b) local", List.of(
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.979)),
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        Repeated pytorch = once(measurement("(d) pytorch", List.of(3.0, 2.0), List.of(0.98, 0.99)));
+        Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.of(pytorch), List.of());
+        String lines = BenchmarkReport.ratioLines(comparison);
+        assertTrue(lines.endsWith("distributed/pytorch time-to-98% ratio: none: (b) local never reached 98.0% validation accuracy\n"),
+                lines);
+        String table = BenchmarkReport.comparison(comparison);
+        assertTrue(table.contains("| (b) local | 3.00 | 16,667 | not reached | 98.10% |"), table);
+    }
+
+    @Test
+    void aTargetReachedInTooFewRoundsHasNoMedianAndBothTheCellAndTheLineCountTheRounds() {
+        Repeated fit = once(measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)));
+        Repeated local = new Repeated("(b) local", List.of(
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.98)),
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97)),
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        Repeated pytorch = once(measurement("(d) pytorch", List.of(3.0, 2.0), List.of(0.98, 0.99)));
+        Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.of(pytorch), List.of());
+        assertEquals("not reached in 2 of 3 rounds", BenchmarkReport.timeToTarget(local));
+        String lines = BenchmarkReport.ratioLines(comparison);
+        assertTrue(lines.endsWith("time-to-98% ratio: none: (b) local reached 98.0% validation accuracy in only 1 of 3 rounds\n"), lines);
+    }
+
+    @Test
+    void aTargetMissedInAMinorityOfRoundsStillHasAMedianAndTheCellSaysHowOftenItWasMissed() {
+        Repeated local = new Repeated("(b) local", List.of(
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.98)),
+                measurement("(b) local", List.of(9.0, 4.0), List.of(0.97, 0.98)),
+                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        // 12 and 13 s, the missed round counting as slower than both: the median is 13 s.
+        assertEquals("13.0 s (12.0-13.0 s, epoch 2, not reached in 1 of 3 rounds)", BenchmarkReport.timeToTarget(local));
     }
 
     @Test
@@ -99,6 +168,10 @@ class BenchmarkReportTest {
     void aMissingSectionIsAppended() {
         String updated = BenchmarkReport.replaceSection("# Benchmarks\n", "scaling", "rows\n");
         assertEquals("# Benchmarks\n\n<!-- benchmark:scaling -->\nrows\n<!-- /benchmark:scaling -->\n", updated);
+    }
+
+    private static Repeated once(Measurement m) {
+        return new Repeated(m.name(), List.of(m));
     }
 
     private static Measurement measurement(List<Double> seconds) {

@@ -31,6 +31,11 @@ record Measurement(String name, long trainExamples, List<Double> epochSeconds, L
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /** The same measurement under another row name. */
+    Measurement named(String other) {
+        return new Measurement(other, trainExamples, epochSeconds, validationAccuracy, testAccuracy, driverPeakMb, executorPeakMb);
+    }
+
     double examplesPerSecond() {
         return trainExamples / secondsPerEpoch();
     }

@@ -41,7 +41,7 @@ final class PytorchReference {
     static final Path SCRIPT = Path.of("submit", "benchmark", "pytorch_mlp.py");
     /**
      * What the script runs on, from Debian: PyTorch, threadpoolctl (which tells it what BLAS it got) and OpenBLAS's
-     * OpenMP build, without which PyTorch falls back to the reference BLAS, about 50x slower.
+     * OpenMP build, without which PyTorch falls back to the far slower reference BLAS (docs/BENCHMARKS.md).
      */
     static final List<String> DEBIAN_PACKAGES = List.of("python3-torch", "python3-threadpoolctl", "libopenblas0-openmp");
     /** Debian's interpreter: Debian's python3-torch is installed for it, not for another python3 on the PATH. */
