@@ -5,14 +5,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.util.TaskCompletionListener;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.sparkmnist.config.Inversion;
 import org.sparkmnist.data.Encoding;
@@ -21,7 +18,7 @@ import org.sparkmnist.data.Encoding;
  * {@link MnistClassifierModel}'s work on one partition: each input row comes out with its prediction,
  * probability and raw prediction appended, the good inputs of up to {@code batchSize} rows scored in
  * one forward pass; a row whose input is no digit keeps nulls there and says why in the rejection
- * column. Lazy, as {@link PartitionScorer}: a partition is never held whole.
+ * column. Lazy: a partition is never held whole ({@link Minibatches}).
  */
 final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
 
@@ -43,78 +40,41 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
         if (!rows.hasNext()) {
             return Collections.emptyIterator();
         }
-        MultiLayerNetwork network = ExecutorModels.borrow(setup.modelKey(), setup.model()::value);
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-            task.addTaskCompletionListener((TaskCompletionListener) context -> ExecutorModels.release(setup.modelKey(), network));
-        }
-        return new Scored(rows, network, new DigitImage(setup.inversion(), setup.maxPixels()));
+        MultiLayerNetwork network = ExecutorModels.borrowForThisTask(setup.modelKey(), setup.model()::value);
+        DigitImage digits = new DigitImage(setup.inversion(), setup.maxPixels());
+        return new Minibatches<>(rows, setup.batchSize(), inputs -> score(network, digits, inputs));
     }
 
-    /** The rows of one minibatch after another. */
-    private final class Scored implements Iterator<Row> {
-
-        private final Iterator<Row> rows;
-        private final MultiLayerNetwork network;
-        private final DigitImage digits;
-        private Iterator<Row> batch = Collections.emptyIterator();
-
-        Scored(Iterator<Row> rows, MultiLayerNetwork network, DigitImage digits) {
-            this.rows = rows;
-            this.network = network;
-            this.digits = digits;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (!batch.hasNext() && rows.hasNext()) {
-                batch = scoreNextBatch();
+    private List<Row> score(MultiLayerNetwork network, DigitImage digits, List<Row> inputs) {
+        List<Object> pixelsOrReasons = new ArrayList<>(inputs.size());
+        int good = 0;
+        for (Row row : inputs) {
+            try {
+                pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits));
+                good++;
+            } catch (RejectedImage e) {
+                pixelsOrReasons.add(e.getMessage());
             }
-            return batch.hasNext();
         }
+        float[][] probabilities = good == 0 ? new float[0][] : forward(network, pixelsOrReasons, good);
+        List<Row> out = new ArrayList<>(inputs.size());
+        int scored = 0;
+        for (int i = 0; i < inputs.size(); i++) {
+            out.add(pixelsOrReasons.get(i) instanceof String reason ? appended(inputs.get(i), null, reason)
+                    : appended(inputs.get(i), probabilities[scored++], null));
+        }
+        return out;
+    }
 
-        @Override
-        public Row next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
+    private float[][] forward(MultiLayerNetwork network, List<Object> pixelsOrReasons, int good) {
+        float[] features = new float[good * DigitImage.PIXELS];
+        int row = 0;
+        for (Object pixels : pixelsOrReasons) {
+            if (pixels instanceof float[] digit) {
+                System.arraycopy(digit, 0, features, row++ * DigitImage.PIXELS, DigitImage.PIXELS);
             }
-            return batch.next();
         }
-
-        private Iterator<Row> scoreNextBatch() {
-            List<Row> inputs = new ArrayList<>(setup.batchSize());
-            List<Object> pixelsOrReasons = new ArrayList<>(setup.batchSize());
-            int good = 0;
-            while (inputs.size() < setup.batchSize() && rows.hasNext()) {
-                Row row = rows.next();
-                inputs.add(row);
-                try {
-                    pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits));
-                    good++;
-                } catch (RejectedImage e) {
-                    pixelsOrReasons.add(e.getMessage());
-                }
-            }
-            float[][] probabilities = good == 0 ? new float[0][] : forward(pixelsOrReasons, good);
-            List<Row> out = new ArrayList<>(inputs.size());
-            int scored = 0;
-            for (int i = 0; i < inputs.size(); i++) {
-                out.add(pixelsOrReasons.get(i) instanceof String reason ? appended(inputs.get(i), null, reason)
-                        : appended(inputs.get(i), probabilities[scored++], null));
-            }
-            return out.iterator();
-        }
-
-        private float[][] forward(List<Object> pixelsOrReasons, int good) {
-            float[] features = new float[good * DigitImage.PIXELS];
-            int row = 0;
-            for (Object pixels : pixelsOrReasons) {
-                if (pixels instanceof float[] digit) {
-                    System.arraycopy(digit, 0, features, row++ * DigitImage.PIXELS, DigitImage.PIXELS);
-                }
-            }
-            return network.output(setup.encoding().features(features, good, DigitImage.PIXELS), false).toFloatMatrix();
-        }
+        return network.output(setup.encoding().features(features, good, DigitImage.PIXELS), false).toFloatMatrix();
     }
 
     /** {@code input} followed by prediction, probability, raw prediction and rejection: nulls but the last for a reject. */

@@ -8,6 +8,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
+import org.apache.spark.TaskContext;
+import org.apache.spark.util.TaskCompletionListener;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,6 +37,19 @@ final class ExecutorModels {
     /** A network of the model {@code key}, deserialized from {@code bytes} if this JVM has none yet. */
     static MultiLayerNetwork borrow(String key, Supplier<byte[]> bytes) {
         return MODELS.computeIfAbsent(key, k -> Shared.of(bytes.get())).borrow();
+    }
+
+    /**
+     * A network of the model {@code key} for the running task, given back when the task completes
+     * (outside a task, as in a driver-side test, it is simply not given back).
+     */
+    static MultiLayerNetwork borrowForThisTask(String key, Supplier<byte[]> bytes) {
+        MultiLayerNetwork network = borrow(key, bytes);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+            task.addTaskCompletionListener((TaskCompletionListener) context -> release(key, network));
+        }
+        return network;
     }
 
     /** Gives a borrowed network back for the next task. */
