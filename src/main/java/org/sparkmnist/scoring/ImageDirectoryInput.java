@@ -9,6 +9,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -23,6 +25,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.data.ConfigurationBytes;
+import org.sparkmnist.runtime.KnownSecrets;
 
 /**
  * A directory of image files, searched recursively, and optionally a labels CSV ({@link LabelsCsv}).
@@ -130,6 +133,18 @@ final class ImageDirectoryInput implements ScoringInput {
     @Override
     public boolean labelled() {
         return labelsFile.isPresent();
+    }
+
+    @Override
+    public OptionalLong labelRows() {
+        return labelsFile.isPresent() ? OptionalLong.of(labels.size()) : OptionalLong.empty();
+    }
+
+    @Override
+    public Optional<String> unmatchedLabel(Set<String> labelledIdentities) {
+        // The rows' paths are masked on the executors with the driver's secrets: compare masked with masked.
+        KnownSecrets secrets = KnownSecrets.thisJvm();
+        return labels.keySet().stream().filter(name -> !labelledIdentities.contains(secrets.mask(directory + "/" + name))).sorted().findFirst();
     }
 
     @Override

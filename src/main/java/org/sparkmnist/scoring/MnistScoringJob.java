@@ -3,6 +3,7 @@ package org.sparkmnist.scoring;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkUserAppException;
@@ -85,6 +86,14 @@ public final class MnistScoringJob {
             double seconds = (System.nanoTime() - start) / 1e9;
             LOG.info("scored {} inputs in {}s ({} images/s): {} predictions, {} rejected", counts.inputs(),
                     String.format(Locale.ROOT, "%.1f", seconds), Math.round(counts.inputs() / seconds), counts.predictions(), counts.rejects());
+            OptionalLong unmatched = input.labelRows().isPresent()
+                    ? OptionalLong.of(input.labelRows().getAsLong() - counts.withLabel()) : OptionalLong.empty();
+            if (unmatched.orElse(0) > 0) {
+                // Once, with an example: accuracy is then over fewer images than the labels file lists.
+                LOG.warn("{} of the {} rows of the labels file match no image scored (e.g. \"{}\"); accuracy is over the {} images it labels",
+                        unmatched.getAsLong(), input.labelRows().getAsLong(), input.unmatchedLabel(scored.labelledIdentities()).orElse("?"),
+                        counts.withLabel());
+            }
             RejectBudget.check(counts, settings.maxRejectShare(), counts.rejects() == 0 ? List.of() : scored.someRejects(3));
 
             // Spark's writer and committer put each output in place inside the run's attempt directory.
@@ -99,7 +108,7 @@ public final class MnistScoringJob {
                 run.writeText("classes.csv", CsvTables.classes(m.evaluation(), model.classNames()));
             }
             run.writeText(ScoringJson.FILE, ScoringJson.render(settings.runId(), model, input, settings.format().configName(),
-                    counts, metrics, seconds, RunEnvironment.describe(JavaSparkContext.fromSparkContext(spark.sparkContext())), settings.effectiveJson()));
+                    counts, metrics, unmatched, seconds, RunEnvironment.describe(JavaSparkContext.fromSparkContext(spark.sparkContext())), settings.effectiveJson()));
         }
     }
 }

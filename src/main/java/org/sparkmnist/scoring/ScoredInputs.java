@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -59,8 +61,17 @@ final class ScoredInputs implements AutoCloseable {
 
     /** How many inputs there were and how many were rejected: the action that scores them. */
     ScoringCounts counts() {
-        Row totals = rows.agg(count(lit(1)), count(col(PredictionSchema.REASON))).first();
-        return new ScoringCounts(totals.getLong(0), totals.getLong(1));
+        Row totals = rows.agg(count(lit(1)), count(col(PredictionSchema.REASON)), count(col(PredictionSchema.LABEL))).first();
+        return new ScoringCounts(totals.getLong(0), totals.getLong(1), totals.getLong(2));
+    }
+
+    /**
+     * The rows' identities (masked as the rows are) of the inputs that have a label, predicted or
+     * rejected: as many as the labels file has rows at most, which the driver holds already.
+     */
+    Set<String> labelledIdentities() {
+        return rows.filter(col(PredictionSchema.LABEL).isNotNull()).select(col(schema.identity())).collectAsList().stream()
+                .map(r -> String.valueOf(r.get(0))).collect(Collectors.toSet());
     }
 
     /** A few rejects, "identity: reason", for a message. */

@@ -1,7 +1,12 @@
 package org.sparkmnist.scoring;
 
-/** How many inputs a scoring run saw and how many of them it rejected. */
-record ScoringCounts(long inputs, long rejects) {
+/** How many inputs a scoring run saw, how many of them it rejected, and how many had a label. */
+record ScoringCounts(long inputs, long rejects, long withLabel) {
+
+    /** Counts of a run whose labels are not counted. */
+    ScoringCounts(long inputs, long rejects) {
+        this(inputs, rejects, 0);
+    }
 
     long predictions() {
         return inputs - rejects;

@@ -2,6 +2,9 @@ package org.sparkmnist.scoring;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -39,6 +42,16 @@ interface ScoringInput {
     String describe();
 
     boolean labelled();
+
+    /** How many rows its labels file has, when a row may name no input (a CSV); empty otherwise. */
+    default OptionalLong labelRows() {
+        return OptionalLong.empty();
+    }
+
+    /** A labels row naming no input, given the identities (as rows hold them) of the inputs that got a label. */
+    default Optional<String> unmatchedLabel(Set<String> labelledIdentities) {
+        return Optional.empty();
+    }
 
     PredictionSchema schema();
 

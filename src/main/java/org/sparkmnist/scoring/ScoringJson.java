@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.sparkmnist.store.RunKind;
 
 /**
@@ -25,7 +26,7 @@ final class ScoringJson {
     }
 
     static String render(String runId, ScoringModel model, ScoringInput input, String format, ScoringCounts counts,
-                         Optional<LabelledMetrics> metrics, double scoringSeconds, Map<String, String> environment,
+                         Optional<LabelledMetrics> metrics, OptionalLong labelsUnmatched, double scoringSeconds, Map<String, String> environment,
                          String effectiveConfigJson) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("job", RunKind.SCORING.label());
@@ -48,6 +49,7 @@ final class ScoringJson {
             root.put("correct", m.correct());
             root.put("accuracy", m.accuracy());
         });
+        labelsUnmatched.ifPresent(n -> root.put("labels_unmatched", n));
         root.put("scoring_seconds", scoringSeconds);
         root.put("images_per_second", counts.inputs() / scoringSeconds);
         ObjectNode env = root.putObject("environment");

@@ -69,6 +69,42 @@ class LabelsCsvTest {
         assertEquals(Map.of("a.png", 1, "b.png", 2, "c.png", 3), read("file,label\r\na.png,1\rb.png,2\r\n\nc.png,3"));
     }
 
+    /** What pandas' {@code to_csv(..., quoting=csv.QUOTE_ALL, encoding="utf-8-sig", lineterminator="\r\n")} writes. */
+    @Test
+    void aPandasFileWithItsByteOrderMarkQuotesAndCrLfIsRead() throws IOException {
+        Map<String, Integer> labels = read("\uFEFF\"file\",\"label\"\r\n\"batch 2/a, b.png\",\"3\"\r\nplain.png,7\r\n");
+        assertEquals(Map.of("batch 2/a, b.png", 3, "plain.png", 7), labels);
+    }
+
+    @Test
+    void aDoubledQuoteInAQuotedPathIsOneQuote() throws IOException {
+        assertEquals(Map.of("say \"hi\".png", 4, " spaced .png", 5), read("file,label\n\"say \"\"hi\"\".png\",4\n\" spaced .png\",5\n"));
+    }
+
+    @Test
+    void aQuotedPathMaySpanLinesAndLaterRowsKeepTheirLineNumbers() {
+        String message = refusal("file,label\r\n\"two\r\nlines.png\",1\r\nc.png,ten\r\n");
+        assertTrue(message.contains("line 4 has label \"ten\""), message);
+    }
+
+    @Test
+    void anUnterminatedQuoteIsRefusedNamingTheLineItOpensOn() {
+        String message = refusal("file,label\na.png,1\n\"b.png,2\nc.png,3\n");
+        assertTrue(message.contains("labels.csv line 3 has a quote that is never closed"), message);
+    }
+
+    @Test
+    void textAfterAClosingQuoteIsRefused() {
+        String message = refusal("file,label\n\"a\"b.png,1\n");
+        assertTrue(message.contains("line 2 has 'b' after a closing quote"), message);
+    }
+
+    @Test
+    void aQuotedRowWithMoreThanTwoFieldsIsRefused() {
+        String message = refusal("file,label\n\"a.png\",extra,1\n");
+        assertTrue(message.contains("line 2 must be \"<file>,<label>\""), message);
+    }
+
     @Test
     void moreLabelsThanTheDirectoryHoldsFilesAreRefusedAtTheFirstOneTooMany() throws IOException {
         assertEquals(2, read("file,label\na.png,1\n\nb.png,2\n", 2).size());

@@ -177,6 +177,7 @@ class MnistScoringJobTest {
         assertEquals(GOOD.size() + 3, record.get("inputs").asLong());
         assertEquals(3, record.get("rejects").asLong());
         assertEquals(GOOD.size(), record.get("labelled").asLong());
+        assertEquals(0, record.get("labels_unmatched").asLong(), "every row of the labels file names an image");
         assertEquals("images", record.at("/input/kind").asText());
         assertFalse(record.at("/model/normalize").isMissingNode());
         long confusionTotal = Files.readAllLines(scored.resolve("confusion.csv")).stream().skip(1)
@@ -185,6 +186,32 @@ class MnistScoringJobTest {
         assertEquals(11, Files.readAllLines(scored.resolve("classes.csv")).size());
         assertTrue(Files.exists(scored.resolve("_SUCCESS")));
         assertFalse(Files.exists(output.resolve(RunStore.DIRECTORY)), "the attempt and the lock are gone");
+    }
+
+    /**
+     * A labels file as pandas writes one (byte order mark, CRLF, every field quoted) whose rows also
+     * name a file that is not there and one Spark skips: read, and the two counted and warned of.
+     */
+    @Test
+    void labelRowsMatchingNoImageAreCountedInTheSummaryAndWarnedOfOnce() throws IOException {
+        StringBuilder csv = new StringBuilder("\uFEFF\"file\",\"label\"\r\n");
+        GOOD.forEach((file, label) -> csv.append('"').append(file).append("\",\"").append(label).append("\"\r\n"));
+        csv.append("\"gone/missing.png\",\"3\"\r\n\"_scratch/00.png\",\"0\"\r\n");
+        Path labels = Files.writeString(tmp.resolve("pandas-labels.csv"), csv);
+        Path output = tmp.resolve("out-unmatched");
+        // The directory's own labels.csv is then a file to score, and a fourth reject.
+        List<String> args = args(output, "run.id=d3", "score.max-reject-share=0.3");
+        args.set(args.indexOf("score.input.labels=" + images.resolve("labels.csv")), "score.input.labels=" + labels);
+        JobRuns.Result result = JobRuns.inProcess(MnistScoringJob::execute, args);
+        assertEquals(0, result.exitCode(), result.stderr());
+
+        JsonNode record = JSON.readTree(output.resolve("d3/summary.json").toFile());
+        assertEquals(2, record.get("labels_unmatched").asLong());
+        assertEquals(GOOD.size(), record.get("labelled").asLong());
+        List<String> warnings = result.stderr().lines().filter(l -> l.contains("match no image scored")).toList();
+        assertEquals(1, warnings.size(), result.stderr());
+        assertTrue(warnings.get(0).contains("2 of the " + (GOOD.size() + 2) + " rows") && warnings.get(0).contains("\"_scratch/00.png\""),
+                warnings.get(0));
     }
 
     @Test
