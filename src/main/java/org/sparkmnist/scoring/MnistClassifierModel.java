@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -40,6 +39,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.sparkmnist.ConfigName;
 import org.sparkmnist.config.Inversion;
 import org.sparkmnist.config.ScoringSettings.ModelSource;
 import org.sparkmnist.data.Encoding;
@@ -97,7 +97,7 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
         batchSize = new IntParam(this, "batchSize", "inputs per forward pass of the network", ParamValidators.gtEq(1));
         invert = new Param<>(this, "invert",
                 "whether an image's digit is dark on light and must be inverted: auto (from each image's border), true or false",
-                ParamValidators.inArray(new String[] {"auto", "true", "false"}));
+                ParamValidators.inArray(ConfigName.names(Inversion.class).toArray(String[]::new)));
         maxPixels = new LongParam(this, "maxPixels", "largest image, in pixels, that is decoded; a larger one is rejected",
                 ParamValidators.gtEq(1));
         setDefault(inputCol, "image");
@@ -250,7 +250,7 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
         Object largest = $(maxPixels);
         ClassifierPartition.Setup setup = new ClassifierPartition.Setup(modelKey(), broadcast(dataset.sparkSession()),
                 new Encoding(model.classes(), model.normalize()), ClassifierInput.of(dataset.schema().apply(index)), index, (Integer) size,
-                Inversion.valueOf($(invert).toUpperCase(Locale.ROOT)), (Long) largest);
+                ConfigName.parse(Inversion.class, $(invert)).orElseThrow(), (Long) largest);
         return dataset.toDF().mapPartitions(new ClassifierPartition(setup), Encoders.row(output));
     }
 
