@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkmnist.benchmark.SmallSource.COLS;
+import static org.sparkmnist.benchmark.SmallSource.COUNT;
+import static org.sparkmnist.benchmark.SmallSource.LABELS;
+import static org.sparkmnist.benchmark.SmallSource.ROWS;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,11 +23,6 @@ import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.testing.IdxFiles;
 
 class ScaledMnistTest {
-
-    private static final int ROWS = 4;
-    private static final int COLS = 5;
-    private static final int COUNT = 3;
-    private static final byte[] LABELS = {3, 1, 4};
 
     @TempDir
     Path dir;
@@ -45,16 +44,16 @@ class ScaledMnistTest {
         Path from = dir.resolve(gzipped ? "gz" : "plain");
         String ext = gzipped ? ".gz" : "";
         byte[] images = IdxFiles.images(ROWS, COLS, pixels);
-        byte[] labels = IdxFiles.labels(LABELS);
+        byte[] labels = SmallSource.labels();
         IdxFiles.write(from.resolve("train-images-idx3-ubyte" + ext), gzipped ? IdxFiles.gzip(images) : images);
         IdxFiles.write(from.resolve("train-labels-idx1-ubyte" + ext), gzipped ? IdxFiles.gzip(labels) : labels);
-        IdxFiles.write(from.resolve("t10k-images-idx3-ubyte" + ext), IdxFiles.randomImages(2, ROWS, COLS, 3));
+        IdxFiles.write(from.resolve("t10k-images-idx3-ubyte" + ext), SmallSource.randomImages(2, 3));
         IdxFiles.write(from.resolve("t10k-labels-idx1-ubyte" + ext), IdxFiles.cyclicLabels(2, 10));
         return from;
     }
 
     private IdxImages images(Path dir) {
-        return IdxFiles.readImages(dir.resolve("train-images-idx3-ubyte"), ROWS, COLS);
+        return SmallSource.readImages(dir.resolve("train-images-idx3-ubyte"));
     }
 
     private IdxLabels labels(Path dir) {
@@ -125,7 +124,7 @@ class ScaledMnistTest {
         Path from = source(true);
         Path to = dir.resolve("x1");
         assertEquals(JobExit.OK, run("--copies", "1", "--from", from.toString(), "--to", to.toString()));
-        IdxImages original = IdxFiles.readImages(from.resolve("train-images-idx3-ubyte.gz"), ROWS, COLS);
+        IdxImages original = SmallSource.readImages(from.resolve("train-images-idx3-ubyte.gz"));
         assertArrayEquals(original.pixels(), images(to).pixels());
         for (String test : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
             assertArrayEquals(Files.readAllBytes(from.resolve(test)), Files.readAllBytes(to.resolve(test)), test);
@@ -153,7 +152,7 @@ class ScaledMnistTest {
     @Test
     void aBrokenSourceLeavesNoTarget() {
         Path from = source(false);
-        IdxFiles.write(from.resolve("train-images-idx3-ubyte"), Arrays.copyOf(IdxFiles.randomImages(COUNT, ROWS, COLS, 1), 30));
+        IdxFiles.write(from.resolve("train-images-idx3-ubyte"), Arrays.copyOf(SmallSource.randomImages(COUNT, 1), 30));
         Path to = dir.resolve("broken");
         assertEquals(JobExit.BAD_INPUT, run("--copies", "2", "--from", from.toString(), "--to", to.toString()));
         assertFalse(Files.exists(to));

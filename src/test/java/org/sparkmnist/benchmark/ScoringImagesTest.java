@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sparkmnist.benchmark.SmallSource.COLS;
+import static org.sparkmnist.benchmark.SmallSource.COUNT;
+import static org.sparkmnist.benchmark.SmallSource.ROWS;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,26 +23,21 @@ import org.sparkmnist.testing.IdxFiles;
 
 class ScoringImagesTest {
 
-    private static final int ROWS = 4;
-    private static final int COLS = 5;
-    private static final int COUNT = 3;
-    private static final byte[] LABELS = {3, 1, 4};
-
     @TempDir
     Path dir;
 
     private org.apache.hadoop.fs.Path images(boolean gzipped) {
-        byte[] idx = IdxFiles.randomImages(COUNT, ROWS, COLS, 7);
+        byte[] idx = SmallSource.randomImages(COUNT, 7);
         Path file = IdxFiles.write(dir.resolve("source/images" + (gzipped ? ".gz" : "")), gzipped ? IdxFiles.gzip(idx) : idx);
         return new org.apache.hadoop.fs.Path(file.toUri());
     }
 
     private org.apache.hadoop.fs.Path labels() {
-        return new org.apache.hadoop.fs.Path(IdxFiles.write(dir.resolve("source/labels"), IdxFiles.labels(LABELS)).toUri());
+        return new org.apache.hadoop.fs.Path(IdxFiles.write(dir.resolve("source/labels"), SmallSource.labels()).toUri());
     }
 
     private IdxImages read(Path written) {
-        return IdxFiles.readImages(written.resolve(ScoringImages.IMAGES), ROWS, COLS);
+        return SmallSource.readImages(written.resolve(ScoringImages.IMAGES));
     }
 
     @Test
@@ -47,7 +45,7 @@ class ScoringImagesTest {
         org.apache.hadoop.fs.Path source = images(true);
         Path written = ScoringImages.write(source, labels(), 8, dir.resolve("out"));
         IdxImages out = read(written);
-        IdxImages original = IdxFiles.readImages(Path.of(source.toUri()), ROWS, COLS);
+        IdxImages original = SmallSource.readImages(Path.of(source.toUri()));
         assertEquals(8, out.count());
         int width = ROWS * COLS;
         for (int i = 0; i < 8; i++) {
