@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BenchmarkReportTest {
@@ -65,10 +66,7 @@ class BenchmarkReportTest {
 
     @Test
     void overSeveralRoundsEachCellIsTheMedianWithItsRangeAndEveryRatioIsOfMedians() {
-        Repeated fit = new Repeated("(a) fit", List.of(
-                measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)),
-                measurement("(a) fit", List.of(9.0, 6.0), List.of(0.97, 0.98)),
-                measurement("(a) fit", List.of(9.0, 5.0), List.of(0.97, 0.98))));
+        Repeated fit = rounds("(a) fit", List.of(4.0, 6.0, 5.0), List.of(0.98, 0.98, 0.98));
         // (b)'s rounds: 3, 2 and 4 s per epoch; 98% after 12, 11 and 13 s; one slow round must not set the median.
         Repeated local = new Repeated("(b) local", List.of(
                 new Measurement("(b) local", 60_000, List.of(9.0, 3.0), List.of(0.97, 0.98), 0.980, 1500, 0),
@@ -93,9 +91,7 @@ class BenchmarkReportTest {
     @Test
     void aConfigurationThatNeverReaches98PercentHasNoTimeRatioAndTheLineSaysWhich() {
         Repeated fit = once(measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)));
-        Repeated local = new Repeated("(b) local", List.of(
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.979)),
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        Repeated local = rounds("(b) local", List.of(3.0, 3.0), List.of(0.979, 0.97));
         Repeated pytorch = once(measurement("(d) pytorch", List.of(3.0, 2.0), List.of(0.98, 0.99)));
         Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.of(pytorch), List.of());
         String lines = BenchmarkReport.ratioLines(comparison);
@@ -108,10 +104,7 @@ class BenchmarkReportTest {
     @Test
     void aTargetReachedInTooFewRoundsHasNoMedianAndBothTheCellAndTheLineCountTheRounds() {
         Repeated fit = once(measurement("(a) fit", List.of(9.0, 4.0), List.of(0.97, 0.98)));
-        Repeated local = new Repeated("(b) local", List.of(
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.98)),
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97)),
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        Repeated local = rounds("(b) local", List.of(3.0, 3.0, 3.0), List.of(0.98, 0.97, 0.97));
         Repeated pytorch = once(measurement("(d) pytorch", List.of(3.0, 2.0), List.of(0.98, 0.99)));
         Comparison comparison = new Comparison(List.of(fit), local, Optional.empty(), Optional.of(pytorch), List.of());
         assertEquals("not reached in 2 of 3 rounds", BenchmarkReport.timeToTarget(local));
@@ -121,10 +114,7 @@ class BenchmarkReportTest {
 
     @Test
     void aTargetMissedInAMinorityOfRoundsStillHasAMedianAndTheCellSaysHowOftenItWasMissed() {
-        Repeated local = new Repeated("(b) local", List.of(
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.98)),
-                measurement("(b) local", List.of(9.0, 4.0), List.of(0.97, 0.98)),
-                measurement("(b) local", List.of(9.0, 3.0), List.of(0.97, 0.97))));
+        Repeated local = rounds("(b) local", List.of(3.0, 4.0, 3.0), List.of(0.98, 0.98, 0.97));
         // 12 and 13 s, the missed round counting as slower than both: the median is 13 s.
         assertEquals("13.0 s (12.0-13.0 s, epoch 2, not reached in 1 of 3 rounds)", BenchmarkReport.timeToTarget(local));
     }
@@ -172,6 +162,16 @@ class BenchmarkReportTest {
 
     private static Repeated once(Measurement m) {
         return new Repeated(m.name(), List.of(m));
+    }
+
+    /**
+     * Rounds of one configuration, each of two epochs: a first of 9 s at 97% validation accuracy, then
+     * a second of {@code secondEpochSeconds[i]} s at {@code secondEpochValidation[i]}.
+     */
+    private static Repeated rounds(String name, List<Double> secondEpochSeconds, List<Double> secondEpochValidation) {
+        return new Repeated(name, IntStream.range(0, secondEpochSeconds.size())
+                .mapToObj(i -> measurement(name, List.of(9.0, secondEpochSeconds.get(i)), List.of(0.97, secondEpochValidation.get(i))))
+                .toList());
     }
 
     private static Measurement measurement(List<Double> seconds) {
