@@ -2,7 +2,6 @@ package org.sparkmnist.testing;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.DelegateToFileSystem;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
@@ -30,7 +27,7 @@ import org.apache.hadoop.util.Progressable;
  * another filesystem. Registered for FileContext too, which the run store renames through on
  * filesystems other than a local disk and HDFS.
  */
-public final class FaultyFileSystem extends FileSystem {
+public final class FaultyFileSystem extends PassThroughFileSystem {
 
     public static final String SCHEME = "faulty";
     /** The exit status of a JVM this filesystem killed. */
@@ -51,16 +48,13 @@ public final class FaultyFileSystem extends FileSystem {
     private static volatile int target;
     private static volatile Fault fault;
 
-    private URI uri;
-    private URI innerUri;
-    private FileSystem inner;
+    public FaultyFileSystem() {
+        super(SCHEME);
+    }
 
     /** A configuration whose {@code faulty:///path} is {@code inner}'s {@code /path}. */
     public static Configuration over(URI inner, Configuration base) {
-        Configuration conf = new Configuration(base);
-        conf.set("fs." + SCHEME + ".impl", FaultyFileSystem.class.getName());
-        conf.setBoolean("fs." + SCHEME + ".impl.disable.cache", true);
-        conf.set("fs.AbstractFileSystem." + SCHEME + ".impl", FaultyFs.class.getName());
+        Configuration conf = register(base, SCHEME, FaultyFileSystem.class, FaultyFs.class);
         conf.set("faulty.inner", inner.toString());
         return conf;
     }
@@ -85,37 +79,11 @@ public final class FaultyFileSystem extends FileSystem {
         }
     }
 
+    /** The filesystem of {@code faulty.inner}; on a local disk its raw filesystem, which the run store uses there. */
     @Override
-    public void initialize(URI name, Configuration conf) throws IOException {
-        super.initialize(name, conf);
-        setConf(conf);
-        uri = URI.create(SCHEME + ":///");
-        innerUri = URI.create(conf.get("faulty.inner"));
-        FileSystem real = FileSystem.get(innerUri, conf);
-        inner = real instanceof LocalFileSystem local ? local.getRawFileSystem() : real;
-    }
-
-    @Override
-    public String getScheme() {
-        return SCHEME;
-    }
-
-    @Override
-    public URI getUri() {
-        return uri;
-    }
-
-    private Path in(Path path) {
-        return new Path(innerUri.getScheme(), innerUri.getAuthority(), makeQualified(path).toUri().getPath());
-    }
-
-    private Path out(Path path) {
-        return new Path(SCHEME, null, path.toUri().getPath());
-    }
-
-    private FileStatus out(FileStatus s) {
-        return new FileStatus(s.getLen(), s.isDirectory(), s.getReplication(), s.getBlockSize(), s.getModificationTime(),
-                s.getAccessTime(), s.getPermission(), s.getOwner(), s.getGroup(), out(s.getPath()));
+    protected FileSystem innerFileSystem(Configuration conf) throws IOException {
+        FileSystem real = FileSystem.get(URI.create(conf.get("faulty.inner")), conf);
+        return real instanceof LocalFileSystem local ? local.getRawFileSystem() : real;
     }
 
     @FunctionalInterface
@@ -159,16 +127,11 @@ public final class FaultyFileSystem extends FileSystem {
     }
 
     @Override
-    public FSDataInputStream open(Path path, int bufferSize) throws IOException {
-        return inner.open(in(path), bufferSize);
-    }
-
-    @Override
     public FSDataOutputStream create(Path path, FsPermission permission, boolean overwrite, int bufferSize, short replication,
                                      long blockSize, Progressable progress) throws IOException {
         String what = "create " + path.toUri().getPath();
         boolean chosen = Thread.currentThread() == armedBy && CHANGES.get() + 1 == target;
-        FSDataOutputStream real = change(what, () -> inner.create(in(path), permission, overwrite, bufferSize, replication, blockSize,
+        FSDataOutputStream real = change(what, () -> super.create(path, permission, overwrite, bufferSize, replication, blockSize,
                 progress));
         if (!chosen) {
             return real;
@@ -194,18 +157,13 @@ public final class FaultyFileSystem extends FileSystem {
     }
 
     @Override
-    public FSDataOutputStream append(Path path, int bufferSize, Progressable progress) throws IOException {
-        throw new IOException("the run store never appends");
-    }
-
-    @Override
     public boolean rename(Path source, Path target) throws IOException {
         return change("rename " + source.toUri().getPath() + " -> " + target.toUri().getPath(), () -> {
-            if (inner instanceof DistributedFileSystem hdfs) {
+            if (inner() instanceof DistributedFileSystem hdfs) {
                 hdfs.rename(in(source), in(target), Options.Rename.NONE);
                 return true;
             }
-            if (!inner.rename(in(source), in(target))) {
+            if (!super.rename(source, target)) {
                 throw new IOException("cannot rename " + source + " to " + target);
             }
             return true;
@@ -214,44 +172,20 @@ public final class FaultyFileSystem extends FileSystem {
 
     @Override
     public boolean delete(Path path, boolean recursive) throws IOException {
-        return change("delete " + path.toUri().getPath(), () -> inner.delete(in(path), recursive));
+        return change("delete " + path.toUri().getPath(), () -> super.delete(path, recursive));
     }
 
     @Override
     public boolean mkdirs(Path path, FsPermission permission) throws IOException {
-        return change("mkdirs " + path.toUri().getPath(), () -> inner.mkdirs(in(path), permission));
+        return change("mkdirs " + path.toUri().getPath(), () -> super.mkdirs(path, permission));
     }
 
     @Override
     public void setTimes(Path path, long mtime, long atime) throws IOException {
         change("touch " + path.toUri().getPath(), () -> {
-            inner.setTimes(in(path), mtime, atime);
+            super.setTimes(path, mtime, atime);
             return null;
         });
-    }
-
-    @Override
-    public FileStatus[] listStatus(Path path) throws IOException {
-        FileStatus[] statuses = inner.listStatus(in(path));
-        FileStatus[] translated = new FileStatus[statuses.length];
-        for (int i = 0; i < statuses.length; i++) {
-            translated[i] = out(statuses[i]);
-        }
-        return translated;
-    }
-
-    @Override
-    public FileStatus getFileStatus(Path path) throws IOException {
-        return out(inner.getFileStatus(in(path)));
-    }
-
-    @Override
-    public void setWorkingDirectory(Path dir) {
-    }
-
-    @Override
-    public Path getWorkingDirectory() {
-        return new Path(uri);
     }
 
     /** The same filesystem for FileContext (the store renames through FileContext.rename(..., Options.Rename.NONE) here). */

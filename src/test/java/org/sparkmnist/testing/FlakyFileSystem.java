@@ -3,13 +3,9 @@ package org.sparkmnist.testing;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSInputStream;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
@@ -26,63 +22,49 @@ import org.apache.hadoop.security.AccessControlException;
  *   <li>{@code denied}: files are listed but opening one is refused, as HDFS refuses a user without read permission.</li>
  * </ul>
  */
-public final class FlakyFileSystem extends RawLocalFileSystem {
+public final class FlakyFileSystem extends PassThroughFileSystem {
 
     public static final String SCHEME = "flaky";
     /** Bytes a {@code timeout} file gives before its read times out: past any idx header, short of any body. */
     public static final int TIMEOUT_AFTER = 100;
 
-    /** Null until initialize: RawLocalFileSystem's constructor already asks for it. */
-    private URI uri;
+    public FlakyFileSystem() {
+        super(SCHEME);
+    }
 
     /** {@code local} (an absolute local path) as seen through the failure {@code fault}. */
     public static String uri(String fault, java.nio.file.Path local) {
         return SCHEME + "://" + fault + local.toAbsolutePath();
     }
 
+    /**
+     * Every call of the {@code refused} and {@code closed} filesystems fails here, on its way to the
+     * disk, as one to a NameNode that is down or to a closed filesystem does.
+     */
     @Override
-    public String getScheme() {
-        return SCHEME;
-    }
-
-    @Override
-    public void initialize(URI name, Configuration conf) throws IOException {
-        super.initialize(name, conf);
-        uri = URI.create(SCHEME + "://" + name.getAuthority());
-    }
-
-    @Override
-    public URI getUri() {
-        return uri != null ? uri : URI.create(SCHEME + ":///");
-    }
-
-    @Override
-    public FileStatus getFileStatus(Path path) throws IOException {
-        failEveryCall();
-        return super.getFileStatus(path);
-    }
-
-    @Override
-    public FileStatus[] listStatus(Path path) throws IOException {
-        failEveryCall();
-        return super.listStatus(path);
+    protected Path in(Path path) throws IOException {
+        switch (String.valueOf(getUri().getAuthority())) {
+            case "refused" -> throw new ConnectException("Call to " + getUri() + " failed on connection exception: Connection refused");
+            case "closed" -> throw new IOException("Filesystem closed");
+            default -> {
+                return super.in(path);
+            }
+        }
     }
 
     @Override
     public FSDataInputStream open(Path path, int bufferSize) throws IOException {
-        failEveryCall();
-        if ("denied".equals(getUri().getAuthority())) {
-            throw new AccessControlException("Permission denied: user=test, access=READ, inode=\"" + path.toUri().getPath() + "\"");
-        }
         FSDataInputStream in = super.open(path, bufferSize);
-        return "timeout".equals(getUri().getAuthority()) ? new FSDataInputStream(new TimingOut(in)) : in;
-    }
-
-    private void failEveryCall() throws IOException {
         switch (String.valueOf(getUri().getAuthority())) {
-            case "refused" -> throw new ConnectException("Call to " + uri + " failed on connection exception: Connection refused");
-            case "closed" -> throw new IOException("Filesystem closed");
+            case "denied" -> {
+                in.close();
+                throw new AccessControlException("Permission denied: user=test, access=READ, inode=\"" + path.toUri().getPath() + "\"");
+            }
+            case "timeout" -> {
+                return new FSDataInputStream(new TimingOut(in));
+            }
             default -> {
+                return in;
             }
         }
     }
