@@ -1,10 +1,6 @@
 package org.sparkmnist.model.updaters;
 
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -49,24 +45,13 @@ public final class FusedAdam extends ScheduledRateUpdater {
     }
 
     @Override
-    public long stateSize(long numParams) {
-        return 2 * numParams;
+    int stateArrays() {
+        return 2;
     }
 
     @Override
-    public GradientUpdater<FusedAdam> instantiate(INDArray viewArray, boolean initializeViewArray) {
-        FusedAdamUpdater updater = new FusedAdamUpdater(this, UpdateKernels.BEST);
-        long[] gradientShape = Arrays.copyOf(viewArray.shape(), viewArray.rank());
-        gradientShape[gradientShape.length - 1] /= 2;
-        updater.setStateViewArray(viewArray, gradientShape, viewArray.ordering(), initializeViewArray);
-        return updater;
-    }
-
-    @Override
-    public GradientUpdater<FusedAdam> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        FusedAdamUpdater updater = new FusedAdamUpdater(this, UpdateKernels.BEST);
-        updater.setState(updaterState, initializeStateArrays);
-        return updater;
+    FusedAdamUpdater newUpdater() {
+        return new FusedAdamUpdater(this, UpdateKernels.BEST);
     }
 
     @Override

@@ -1,9 +1,6 @@
 package org.sparkmnist.model.updaters;
 
-import java.util.Map;
 import java.util.Objects;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -42,22 +39,13 @@ public final class FusedRmsProp extends ScheduledRateUpdater {
     }
 
     @Override
-    public long stateSize(long numParams) {
-        return numParams;
+    int stateArrays() {
+        return 1;
     }
 
     @Override
-    public GradientUpdater<FusedRmsProp> instantiate(INDArray viewArray, boolean initializeViewArray) {
-        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this, UpdateKernels.BEST);
-        updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
-        return updater;
-    }
-
-    @Override
-    public GradientUpdater<FusedRmsProp> instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        FusedRmsPropUpdater updater = new FusedRmsPropUpdater(this, UpdateKernels.BEST);
-        updater.setState(updaterState, initializeStateArrays);
-        return updater;
+    FusedRmsPropUpdater newUpdater() {
+        return new FusedRmsPropUpdater(this, UpdateKernels.BEST);
     }
 
     @Override
