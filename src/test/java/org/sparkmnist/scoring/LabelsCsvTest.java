@@ -9,9 +9,14 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.sparkmnist.BadInputException;
 
 /** The labels CSV of an image directory: "file,label", then one line per image. */
@@ -49,19 +54,32 @@ class LabelsCsvTest {
         assertEquals(Map.of("0001.png", 7, "batch 2/odd, name.png", 3, "x.jpg", 0), labels);
     }
 
-    @Test
-    void theHeaderIsRequired() {
-        assertTrue(refusal("0001.png,7\n").contains("line 1 must be the header \"file,label\", got \"0001.png,7\""));
-        assertTrue(refusal("").contains("line 1 must be the header \"file,label\", got an empty file"));
+    /** Each way a labels file can be malformed, and what its refusal must say. */
+    static Stream<Arguments> malformedFiles() {
+        return Stream.of(
+                refused("no header", "0001.png,7\n", "line 1 must be the header \"file,label\", got \"0001.png,7\""),
+                refused("an empty file", "", "line 1 must be the header \"file,label\", got an empty file"),
+                refused("a label that is no number", "file,label\na.png,7\nb.png,ten\n", "line 3 has label \"ten\"; expected a whole number 0..9"),
+                refused("a label above 9", "file,label\na.png,10\n", "line 2 has label 10; expected 0..9"),
+                refused("a row without a label", "file,label\na.png\n", "line 2 must be \"<file>,<label>\""),
+                refused("a file labelled twice", "file,label\na.png,1\na.png,2\n", "line 3 labels a.png a second time"),
+                refused("no row at all", "file,label\n\n", "labels no image"),
+                refused("a quoted path spanning lines, then a bad label", "file,label\r\n\"two\r\nlines.png\",1\r\nc.png,ten\r\n",
+                        "line 4 has label \"ten\""),
+                refused("an unterminated quote", "file,label\na.png,1\n\"b.png,2\nc.png,3\n", "labels.csv line 3 has a quote that is never closed"),
+                refused("text after a closing quote", "file,label\n\"a\"b.png,1\n", "line 2 has 'b' after a closing quote"),
+                refused("a quoted row with three fields", "file,label\n\"a.png\",extra,1\n", "line 2 must be \"<file>,<label>\""));
     }
 
-    @Test
-    void badLinesAreNamedByNumber() {
-        assertTrue(refusal("file,label\na.png,7\nb.png,ten\n").contains("line 3 has label \"ten\"; expected a whole number 0..9"));
-        assertTrue(refusal("file,label\na.png,10\n").contains("line 2 has label 10; expected 0..9"));
-        assertTrue(refusal("file,label\na.png\n").contains("line 2 must be \"<file>,<label>\""));
-        assertTrue(refusal("file,label\na.png,1\na.png,2\n").contains("line 3 labels a.png a second time"));
-        assertTrue(refusal("file,label\n\n").contains("labels no image"));
+    private static Arguments refused(String fault, String content, String expected) {
+        return Arguments.of(Named.of(fault, content), expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedFiles")
+    void aMalformedFileIsRefusedNamingItsLineAndWhatWasExpected(String content, String expected) {
+        String message = refusal(content);
+        assertTrue(message.contains(expected), message);
     }
 
     @Test
@@ -79,30 +97,6 @@ class LabelsCsvTest {
     @Test
     void aDoubledQuoteInAQuotedPathIsOneQuote() throws IOException {
         assertEquals(Map.of("say \"hi\".png", 4, " spaced .png", 5), read("file,label\n\"say \"\"hi\"\".png\",4\n\" spaced .png\",5\n"));
-    }
-
-    @Test
-    void aQuotedPathMaySpanLinesAndLaterRowsKeepTheirLineNumbers() {
-        String message = refusal("file,label\r\n\"two\r\nlines.png\",1\r\nc.png,ten\r\n");
-        assertTrue(message.contains("line 4 has label \"ten\""), message);
-    }
-
-    @Test
-    void anUnterminatedQuoteIsRefusedNamingTheLineItOpensOn() {
-        String message = refusal("file,label\na.png,1\n\"b.png,2\nc.png,3\n");
-        assertTrue(message.contains("labels.csv line 3 has a quote that is never closed"), message);
-    }
-
-    @Test
-    void textAfterAClosingQuoteIsRefused() {
-        String message = refusal("file,label\n\"a\"b.png,1\n");
-        assertTrue(message.contains("line 2 has 'b' after a closing quote"), message);
-    }
-
-    @Test
-    void aQuotedRowWithMoreThanTwoFieldsIsRefused() {
-        String message = refusal("file,label\n\"a.png\",extra,1\n");
-        assertTrue(message.contains("line 2 must be \"<file>,<label>\""), message);
     }
 
     @Test
