@@ -82,7 +82,7 @@ public final class MnistScoringJob {
         MnistClassifierModel classifier = new MnistClassifierModel(Identifiable.randomUID("mnistClassifier"), model)
                 .setBatchSize(settings.batchSize()).setInvert(settings.invert().configName()).setMaxPixels(settings.maxPixels());
         try (SparkSession spark = SparkContexts.startSession(settings.spark(),
-                     // Kryo for the rows Spark serializes (the inputs, the cache), as the training job has it.
+                     // Kryo with the project's registrator, as the training job's and the tests' contexts run: one serializer set-up.
                      ArrayKryoRegistrator::configure);
              ScoredInputs scored = ScoredInputs.of(spark, input, classifier)) {
             long start = System.nanoTime();
