@@ -78,18 +78,20 @@ enum ClassifierInput {
     }
 
     /**
-     * The 784 pixels (0..255) of the value at {@code index} of {@code row}: an image is decoded and
-     * framed as the scoring job does ({@link DigitImage}); pixels given as numbers are taken as they are.
+     * The pixels (0..255) of the value at {@code index} of {@code row}: an image is decoded and framed
+     * into 784 as the scoring job does ({@link DigitImage}); pixels given as numbers are taken as they
+     * are, {@code width} of them (784 but for a model trained on idx images of another size).
      */
-    float[] pixels(Row row, int index, DigitImage digits) throws RejectedImage {
+    float[] pixels(Row row, int index, DigitImage digits, int width) throws RejectedImage {
         if (row.isNullAt(index)) {
             throw new RejectedImage("no input: the input column is null");
         }
         return switch (this) {
             case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))));
             case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)));
-            case VECTOR -> checked(((Vector) row.get(index)).toArray());
-            case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray());
+            case VECTOR -> checked(((Vector) row.get(index)).toArray(), width);
+            case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray(),
+                    width);
         };
     }
 
@@ -101,9 +103,9 @@ enum ClassifierInput {
         return pixels;
     }
 
-    private static float[] checked(double[] values) throws RejectedImage {
-        if (values.length != DigitImage.PIXELS) {
-            throw new RejectedImage(values.length + " pixels; the model takes " + DigitImage.PIXELS + " (28x28)");
+    private static float[] checked(double[] values, int width) throws RejectedImage {
+        if (values.length != width) {
+            throw new RejectedImage(values.length + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
         }
         float[] pixels = new float[values.length];
         for (int i = 0; i < values.length; i++) {

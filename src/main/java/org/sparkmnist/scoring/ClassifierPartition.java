@@ -25,8 +25,8 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
     private static final long serialVersionUID = 1L;
 
     /** What the model needs on an executor, captured on the driver when a DataFrame is transformed. */
-    record Setup(String modelKey, Broadcast<byte[]> model, Encoding encoding, ClassifierInput kind, int inputIndex, int batchSize,
-            Inversion inversion, long maxPixels) implements Serializable {
+    record Setup(String modelKey, Broadcast<byte[]> model, Encoding encoding, int modelInputs, ClassifierInput kind, int inputIndex,
+            int batchSize, Inversion inversion, long maxPixels) implements Serializable {
     }
 
     private final Setup setup;
@@ -50,7 +50,7 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
         int good = 0;
         for (Row row : inputs) {
             try {
-                pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits));
+                pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits, setup.modelInputs()));
                 good++;
             } catch (RejectedImage e) {
                 pixelsOrReasons.add(e.getMessage());
@@ -67,14 +67,15 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     private float[][] forward(MultiLayerNetwork network, List<Object> pixelsOrReasons, int good) {
-        float[] features = new float[good * DigitImage.PIXELS];
+        int width = setup.modelInputs();
+        float[] features = new float[good * width];
         int row = 0;
         for (Object pixels : pixelsOrReasons) {
             if (pixels instanceof float[] digit) {
-                System.arraycopy(digit, 0, features, row++ * DigitImage.PIXELS, DigitImage.PIXELS);
+                System.arraycopy(digit, 0, features, row++ * width, width);
             }
         }
-        return network.output(setup.encoding().features(features, good, DigitImage.PIXELS), false).toFloatMatrix();
+        return network.output(setup.encoding().features(features, good, width), false).toFloatMatrix();
     }
 
     /** {@code input} followed by prediction, probability, raw prediction and rejection: nulls but the last for a reject. */

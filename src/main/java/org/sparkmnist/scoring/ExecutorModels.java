@@ -23,8 +23,9 @@ import org.sparkmnist.model.ModelZip;
  * safe for concurrent use (its layers hold the minibatch being scored), so each running task
  * borrows one of its own; the copies share one parameter array, which a forward pass only reads.
  *
- * <p>Keyed by a token the driver draws for each job run, not by the broadcast's id: ids restart with
- * every SparkContext, and one JVM (a test, a local-mode driver) can host several in turn.
+ * <p>Keyed by the driver's key for the model (its bytes' digest, {@link MnistClassifierModel}), not by
+ * the broadcast's id: ids restart with every SparkContext, and one JVM (a test, a local-mode
+ * driver) can host several in turn.
  */
 final class ExecutorModels {
 

@@ -15,7 +15,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.network.util.JavaUtils;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.TaskCompletionListener;
 import org.sparkmnist.data.ConfigurationBytes;
@@ -78,19 +83,20 @@ final class IdxInput implements ScoringInput {
     }
 
     @Override
-    public JavaRDD<InputDigit> digits(SparkSession spark) {
+    public Dataset<Row> frame(SparkSession spark) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         long chunkBytes = JavaUtils.byteStringAsBytes(spark.conf().get("spark.sql.files.maxPartitionBytes"));
         long bySize = (images.pixelBytes() + chunkBytes - 1) / chunkBytes;
         int chunks = (int) Math.max(1, Math.min(images.count(), Math.max(context.defaultParallelism(), bySize)));
         Broadcast<byte[]> conf = context.broadcast(ConfigurationBytes.of(context.hadoopConfiguration()));
         Broadcast<byte[]> labelBytes = labels.map(l -> context.broadcast(l.labels())).orElse(null);
-        return context.parallelize(IntStream.range(0, chunks).boxed().toList(), chunks)
+        JavaRDD<Row> rows = context.parallelize(IntStream.range(0, chunks).boxed().toList(), chunks)
                 .mapPartitions(new ReadChunk(images, chunks, labelBytes, conf));
+        return spark.createDataFrame(rows, schema.inputType(SQLDataTypes.VectorType()));
     }
 
     /** Reads the images of the chunks of one partition (one chunk each), lazily, keyed by their index in the file. */
-    private static final class ReadChunk implements FlatMapFunction<Iterator<Integer>, InputDigit> {
+    private static final class ReadChunk implements FlatMapFunction<Iterator<Integer>, Row> {
 
         private static final long serialVersionUID = 1L;
 
@@ -108,7 +114,7 @@ final class IdxInput implements ScoringInput {
         }
 
         @Override
-        public Iterator<InputDigit> call(Iterator<Integer> chunkIds) throws IOException {
+        public Iterator<Row> call(Iterator<Integer> chunkIds) throws IOException {
             if (!chunkIds.hasNext()) {
                 return java.util.Collections.emptyIterator();
             }
@@ -127,13 +133,14 @@ final class IdxInput implements ScoringInput {
         }
     }
 
-    /** Images {@code start..end} of an open idx stream positioned at {@code start}. */
-    private static final class Images implements Iterator<InputDigit> {
+    /** Images {@code start..end} of an open idx stream positioned at {@code start}, as rows of index, label, pixels (a Vector) and no reason. */
+    private static final class Images implements Iterator<Row> {
 
         private final DataInputStream in;
         private final int end;
         private final int width;
         private final byte[] labels;
+        private final byte[] pixels;
         private int next;
 
         Images(DataInputStream in, int start, int end, int width, byte[] labels) {
@@ -142,6 +149,7 @@ final class IdxInput implements ScoringInput {
             this.end = end;
             this.width = width;
             this.labels = labels;
+            this.pixels = new byte[width];
         }
 
         @Override
@@ -150,19 +158,22 @@ final class IdxInput implements ScoringInput {
         }
 
         @Override
-        public InputDigit next() {
+        public Row next() {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            byte[] pixels = new byte[width];
             try {
                 in.readFully(pixels);
             } catch (IOException e) {
                 // The file was checked whole on the driver: a short read now means it changed since, which no retry fixes.
                 throw new UncheckedIOException("reading image " + next, e);
             }
+            double[] values = new double[width];
+            for (int i = 0; i < width; i++) {
+                values[i] = pixels[i] & 0xFF;
+            }
             Integer label = labels == null ? null : labels[next] & 0xFF;
-            return InputDigit.of(next++, label, pixels);
+            return RowFactory.create(next++, label, Vectors.dense(values), null);
         }
     }
 }

@@ -22,7 +22,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.data.ConfigurationBytes;
 import org.sparkmnist.runtime.KnownSecrets;
@@ -31,10 +33,10 @@ import org.sparkmnist.runtime.KnownSecrets;
  * A directory of image files, searched recursively, and optionally a labels CSV ({@link LabelsCsv}).
  * Spark's binaryFile source lists the files and groups them into partitions by size (its
  * {@code spark.sql.files.maxPartitionBytes} and {@code spark.sql.files.openCostInBytes}), reading only
- * their paths and lengths; each task then reads its files itself, so that one unreadable file
- * becomes a reject instead of failing the task, and converts them into 28x28 digits
- * ({@link DigitImage}). Spark's file scan drops empty files; the driver's check finds them, and
- * they join the rejects. (Not {@code binaryFiles}: it copies the whole Hadoop configuration into
+ * their paths and lengths; each task then reads its files' bytes itself, so that one unreadable file
+ * becomes a reject (its {@code unread} reason) instead of failing the task, and hands them to
+ * {@link MnistClassifierModel} to decode. Spark's file scan drops empty files; the driver's check
+ * finds them, and they join the listing with their length, 0, and so the rejects. (Not {@code binaryFiles}: it copies the whole Hadoop configuration into
  * every file's record, which made scoring 10,000 small PNGs take five minutes.)
  */
 final class ImageDirectoryInput implements ScoringInput {
@@ -43,20 +45,17 @@ final class ImageDirectoryInput implements ScoringInput {
     private final Optional<String> labelsFile;
     private final Map<String, Integer> labels;
     private final List<String> empty;
-    private final DigitImage conversion;
     private final PredictionSchema schema;
 
-    private ImageDirectoryInput(String directory, Optional<String> labelsFile, Map<String, Integer> labels, List<String> empty,
-                                DigitImage conversion, int classes) {
+    private ImageDirectoryInput(String directory, Optional<String> labelsFile, Map<String, Integer> labels, List<String> empty, int classes) {
         this.directory = directory;
         this.labelsFile = labelsFile;
         this.labels = labels;
         this.empty = empty;
-        this.conversion = conversion;
         this.schema = PredictionSchema.byPath(classes);
     }
 
-    static ImageDirectoryInput check(Path dir, Optional<String> labelsName, DigitImage conversion, ScoringModel model, Configuration hadoop) {
+    static ImageDirectoryInput check(Path dir, Optional<String> labelsName, ScoringModel model, Configuration hadoop) {
         model.requireInputs(DigitImage.PIXELS, "an image converted to MNIST's 28x28");
         try {
             FileSystem fs = dir.getFileSystem(hadoop);
@@ -69,8 +68,7 @@ final class ImageDirectoryInput implements ScoringInput {
             }
             Map<String, Integer> labels = labelsPath.map(p -> LabelsCsv.read(p, model.classes(), dir.toString(), listing.files(), hadoop))
                     .orElse(Map.of());
-            return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), conversion,
-                    model.classes());
+            return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), model.classes());
         } catch (IOException e) {
             throw new BadInputException("input directory " + dir + " (score.input.path) cannot be read: " + e.getMessage(), e);
         }
@@ -162,7 +160,7 @@ final class ImageDirectoryInput implements ScoringInput {
     static final String SMALL_FILE_OPEN_COST = "64k";
 
     @Override
-    public JavaRDD<InputDigit> digits(SparkSession spark) {
+    public Dataset<Row> frame(SparkSession spark) {
         JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
         if (!context.getConf().contains(OPEN_COST)) {
             spark.conf().set(OPEN_COST, SMALL_FILE_OPEN_COST);
@@ -174,15 +172,13 @@ final class ImageDirectoryInput implements ScoringInput {
             // A labels file kept inside the directory is not an image to score.
             files = files.filter(col("path").notEqual(labelsFile.get()));
         }
+        if (!empty.isEmpty()) {
+            files = files.union(spark.createDataFrame(empty.stream().map(path -> RowFactory.create(path, 0L)).toList(), files.schema()));
+        }
         Broadcast<byte[]> conf = context.broadcast(ConfigurationBytes.of(context.hadoopConfiguration()));
         Broadcast<Map<String, Integer>> labelBroadcast = labelsFile.isPresent() ? context.broadcast(labels) : null;
-        JavaRDD<InputDigit> digits = files.javaRDD().mapPartitions(new ReadImages(directory, conversion, labelBroadcast, conf));
-        if (empty.isEmpty()) {
-            return digits;
-        }
-        List<InputDigit> emptyFiles = empty.stream().map(path -> InputDigit.rejected(path, labels.get(relative(directory, path)),
-                ImageFileDecoder.EMPTY)).toList();
-        return digits.union(context.parallelize(emptyFiles, 1));
+        JavaRDD<Row> rows = files.javaRDD().mapPartitions(new ReadImages(directory, labelBroadcast, conf));
+        return spark.createDataFrame(rows, schema.inputType(DataTypes.BinaryType));
     }
 
     /** {@code path} relative to {@code directory}, as the labels file names it. */
@@ -190,26 +186,24 @@ final class ImageDirectoryInput implements ScoringInput {
         return path.startsWith(directory + "/") ? path.substring(directory.length() + 1) : path;
     }
 
-    /** Reads and converts the files of one partition, one at a time. */
-    private static final class ReadImages implements FlatMapFunction<Iterator<Row>, InputDigit> {
+    /** Reads the files of one partition, one at a time: rows of path, label, the file's bytes, or why they are not there. */
+    private static final class ReadImages implements FlatMapFunction<Iterator<Row>, Row> {
 
         private static final long serialVersionUID = 1L;
 
         private final String directory;
-        private final DigitImage conversion;
         /** Null when the labels are unknown. */
         private final Broadcast<Map<String, Integer>> labels;
         private final Broadcast<byte[]> conf;
 
-        ReadImages(String directory, DigitImage conversion, Broadcast<Map<String, Integer>> labels, Broadcast<byte[]> conf) {
+        ReadImages(String directory, Broadcast<Map<String, Integer>> labels, Broadcast<byte[]> conf) {
             this.directory = directory;
-            this.conversion = conversion;
             this.labels = labels;
             this.conf = conf;
         }
 
         @Override
-        public Iterator<InputDigit> call(Iterator<Row> files) {
+        public Iterator<Row> call(Iterator<Row> files) {
             Configuration hadoop = ConfigurationBytes.read(conf.value());
             Map<String, Integer> known = labels == null ? Map.of() : labels.value();
             return new Iterator<>() {
@@ -219,14 +213,14 @@ final class ImageDirectoryInput implements ScoringInput {
                 }
 
                 @Override
-                public InputDigit next() {
+                public Row next() {
                     Row file = files.next();
                     String path = file.getString(0);
                     Integer label = known.get(relative(directory, path));
                     try {
-                        return InputDigit.of(path, label, conversion.convert(read(path, file.getLong(1), hadoop)));
+                        return RowFactory.create(path, label, read(path, file.getLong(1), hadoop), null);
                     } catch (RejectedImage e) {
-                        return InputDigit.rejected(path, label, e.getMessage());
+                        return RowFactory.create(path, label, null, e.getMessage());
                     }
                 }
             };
@@ -234,6 +228,9 @@ final class ImageDirectoryInput implements ScoringInput {
 
         /** The file's bytes, read here, in the task, so that a file that cannot be read is a reject. */
         private static byte[] read(String path, long length, Configuration hadoop) throws RejectedImage {
+            if (length == 0) {
+                throw new RejectedImage(ImageFileDecoder.EMPTY);
+            }
             if (length > Integer.MAX_VALUE - 8) {
                 throw new RejectedImage("file of " + length + " bytes is larger than an image file can be here (2 GiB)");
             }

@@ -10,8 +10,8 @@ import java.util.function.Function;
 /**
  * A partition scored a minibatch at a time: up to {@code size} inputs are taken, {@code score} turns
  * them into as many outputs, in order, and those are handed out before the next minibatch is taken.
- * Lazy, so a partition is never held whole; both scoring paths (the batch job's rows and the Spark ML
- * model's) go through it.
+ * Lazy, so a partition is never held whole ({@link ClassifierPartition}, which the batch job scores
+ * through too).
  */
 final class Minibatches<I, O> implements Iterator<O> {
 

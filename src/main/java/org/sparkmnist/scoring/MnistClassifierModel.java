@@ -58,7 +58,7 @@ import scala.reflect.ClassTag$;
  * {@link MLWritable} whose saved form holds the model's bytes, so a saved Pipeline needs nothing else
  * when it is loaded.
  */
-public final class MnistClassifierModel extends Model<MnistClassifierModel> implements MLWritable {
+public final class MnistClassifierModel extends Model<MnistClassifierModel> implements MLWritable, AutoCloseable {
 
     private static final long serialVersionUID = 1L;
 
@@ -249,8 +249,8 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
         Object size = $(batchSize);
         Object largest = $(maxPixels);
         ClassifierPartition.Setup setup = new ClassifierPartition.Setup(modelKey(), broadcast(dataset.sparkSession()),
-                new Encoding(model.classes(), model.normalize()), ClassifierInput.of(dataset.schema().apply(index)), index, (Integer) size,
-                ConfigName.parse(Inversion.class, $(invert)).orElseThrow(), (Long) largest);
+                new Encoding(model.classes(), model.normalize()), model.inputs(), ClassifierInput.of(dataset.schema().apply(index)), index,
+                (Integer) size, ConfigName.parse(Inversion.class, $(invert)).orElseThrow(), (Long) largest);
         return dataset.toDF().mapPartitions(new ClassifierPartition(setup), Encoders.row(output));
     }
 
@@ -262,10 +262,25 @@ public final class MnistClassifierModel extends Model<MnistClassifierModel> impl
     }
 
     /**
+     * Frees what {@link #transform} shipped: the broadcast model bytes on every executor, and the
+     * network this JVM keeps (in local mode the executors are this JVM, which may outlive the job).
+     * Call it once no DataFrame transformed by this model is computed any more; a later
+     * {@code transform} broadcasts the model anew.
+     */
+    @Override
+    public synchronized void close() {
+        if (broadcast != null) {
+            broadcast.destroy();
+            broadcast = null;
+        }
+        ExecutorModels.forget(modelKey());
+    }
+
+    /**
      * The key executors keep the network under: its bytes' digest, so that copies of one model (a
      * Pipeline loaded twice, {@link #copy}) share one network per executor JVM.
      */
-    private String modelKey() {
+    String modelKey() {
         try {
             return "classifier-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(model.bytes()));
         } catch (NoSuchAlgorithmException e) {

@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkUserAppException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,7 @@ public final class MnistScoringJob {
         // The model, the input and the place of the output are checked before Spark starts.
         Configuration hadoop = new Configuration();
         ScoringModel model = ScoringModel.load(settings.model(), hadoop);
-        ScoringInput input = ScoringInput.check(settings.input(), new DigitImage(settings.invert(), settings.maxPixels()), model, hadoop);
+        ScoringInput input = ScoringInput.check(settings.input(), model, hadoop);
         LOG.info("model {} ({} parameters, pixels {}); scoring {}", model.source(), model.params(),
                 model.normalize() ? "scaled to 0..1" : "raw 0..255", input.describe());
 
@@ -77,10 +78,13 @@ public final class MnistScoringJob {
     }
 
     private void scoreAndWrite(ScoringModel model, ScoringInput input, RunAttempt run) throws Exception {
+        // The job scores as a Spark ML pipeline does: with the model as a transformer.
+        MnistClassifierModel classifier = new MnistClassifierModel(Identifiable.randomUID("mnistClassifier"), model)
+                .setBatchSize(settings.batchSize()).setInvert(settings.invert().configName()).setMaxPixels(settings.maxPixels());
         try (SparkSession spark = SparkContexts.startSession(settings.spark(),
-                     // Scored digits and rejects are Java records: Kryo carries them by Java serialization.
+                     // Kryo with the project's registrator, as the training job's and the tests' contexts run: one serializer set-up.
                      ArrayKryoRegistrator::configure);
-             ScoredInputs scored = ScoredInputs.of(spark, input, model, settings.batchSize())) {
+             ScoredInputs scored = ScoredInputs.of(spark, input, classifier)) {
             long start = System.nanoTime();
             ScoringCounts counts = scored.counts();
             double seconds = (System.nanoTime() - start) / 1e9;

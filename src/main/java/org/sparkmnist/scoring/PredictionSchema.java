@@ -2,6 +2,7 @@ package org.sparkmnist.scoring;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -36,6 +37,8 @@ final class PredictionSchema implements java.io.Serializable {
     static final String PREDICTION = "prediction";
     static final String PROBABILITY = "probability";
     static final String REASON = "reason";
+    static final String INPUT = "input";
+    static final String UNREAD = "unread";
 
     private final String identity;
     private final int classes;
@@ -71,9 +74,8 @@ final class PredictionSchema implements java.io.Serializable {
     }
 
     StructType type() {
-        DataType idType = identity.equals(INDEX) ? DataTypes.IntegerType : DataTypes.StringType;
         List<StructField> fields = new ArrayList<>();
-        fields.add(DataTypes.createStructField(identity, idType, false));
+        fields.add(DataTypes.createStructField(identity, identityType(), false));
         fields.add(DataTypes.createStructField(LABEL, DataTypes.IntegerType, true));
         fields.add(DataTypes.createStructField(PREDICTION, DataTypes.IntegerType, true));
         fields.add(DataTypes.createStructField(PROBABILITY, DataTypes.FloatType, true));
@@ -82,6 +84,10 @@ final class PredictionSchema implements java.io.Serializable {
         }
         fields.add(DataTypes.createStructField(REASON, DataTypes.StringType, true));
         return DataTypes.createStructType(fields);
+    }
+
+    private DataType identityType() {
+        return identity.equals(INDEX) ? DataTypes.IntegerType : DataTypes.StringType;
     }
 
     static String probabilityOf(int c) {
@@ -107,29 +113,40 @@ final class PredictionSchema implements java.io.Serializable {
         return new Column[] {col(identity), col(REASON)};
     }
 
-    Row scored(InputDigit digit, float[] probabilities) {
-        int predicted = 0;
-        for (int c = 1; c < classes; c++) {
-            if (probabilities[c] > probabilities[predicted]) {
-                predicted = c;
-            }
-        }
-        Object[] values = new Object[classes + 5];
-        values[0] = digit.id();
-        values[1] = digit.label();
-        values[2] = predicted;
-        values[3] = probabilities[predicted];
-        for (int c = 0; c < classes; c++) {
-            values[4 + c] = probabilities[c];
-        }
-        return row(values);
+    /**
+     * What the job hands {@link MnistClassifierModel}: the identity, {@code label}, the model's input
+     * column {@code input} of type {@code input}, and {@code unread}, why the input could not be read
+     * (its {@code input} is then null), null otherwise.
+     */
+    StructType inputType(DataType input) {
+        return DataTypes.createStructType(List.of(DataTypes.createStructField(identity, identityType(), false),
+                DataTypes.createStructField(LABEL, DataTypes.IntegerType, true), DataTypes.createStructField(INPUT, input, true),
+                DataTypes.createStructField(UNREAD, DataTypes.StringType, true)));
     }
 
-    Row rejected(InputDigit digit) {
+    /**
+     * A row of {@link #type()} from a row of {@link #inputType} followed by the four columns the
+     * model appends (prediction, probability, raw prediction, rejection): the input's own reason it
+     * could not be read comes before the model's rejection. By position, not name: Spark may hand
+     * the model's rows on without a schema.
+     */
+    Row classified(Row row) {
+        int appended = row.length() - 4;
         Object[] values = new Object[classes + 5];
-        values[0] = digit.id();
-        values[1] = digit.label();
-        values[classes + 4] = digit.reason();
+        values[0] = row.get(0);
+        values[1] = row.get(1);
+        Vector probability = (Vector) row.get(appended + 1);
+        if (probability != null) {
+            int predicted = (int) row.getDouble(appended);
+            values[2] = predicted;
+            // The network's floats, which the model widened to doubles exactly.
+            values[3] = (float) probability.apply(predicted);
+            for (int c = 0; c < classes; c++) {
+                values[4 + c] = (float) probability.apply(c);
+            }
+        }
+        String unread = row.getString(appended - 1);
+        values[classes + 4] = unread != null ? unread : row.getString(appended + 3);
         return row(values);
     }
 

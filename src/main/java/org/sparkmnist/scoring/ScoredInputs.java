@@ -6,27 +6,24 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.sparkmnist.config.PredictionFormat;
-import org.sparkmnist.data.Encoding;
 import org.sparkmnist.runtime.KnownSecrets;
 
 /**
  * Every input scored or rejected, as one DataFrame computed on the executors and cached there, so
  * that counting, writing the predictions, writing the rejects and tallying the metrics score each
- * input once. The model reaches each executor once, as a broadcast of its serialized bytes
- * ({@link ExecutorModels}).
+ * input once. The scoring is {@link MnistClassifierModel}'s, the same a Spark ML pipeline gets; its
+ * output becomes the job's rows ({@link PredictionSchema#classified}).
  */
 final class ScoredInputs implements AutoCloseable {
 
@@ -36,27 +33,25 @@ final class ScoredInputs implements AutoCloseable {
     private final Dataset<Row> rows;
     private final PredictionSchema schema;
     private final boolean labelled;
-    private final String modelKey;
-    private final Broadcast<byte[]> model;
+    private final MnistClassifierModel classifier;
 
-    private ScoredInputs(Dataset<Row> rows, PredictionSchema schema, boolean labelled, String modelKey, Broadcast<byte[]> model) {
+    private ScoredInputs(Dataset<Row> rows, PredictionSchema schema, boolean labelled, MnistClassifierModel classifier) {
         this.rows = rows;
         this.schema = schema;
         this.labelled = labelled;
-        this.modelKey = modelKey;
-        this.model = model;
+        this.classifier = classifier;
     }
 
-    /** Scores {@code input} with {@code model}, lazily: nothing runs until the first count or write. */
-    static ScoredInputs of(SparkSession spark, ScoringInput input, ScoringModel model, int batchSize) {
-        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        String key = UUID.randomUUID().toString();
-        Broadcast<byte[]> bytes = context.broadcast(model.bytes());
+    /**
+     * Scores {@code input} with {@code classifier} (its output columns left at their defaults),
+     * lazily: nothing runs until the first count or write. Closing this closes the classifier.
+     */
+    static ScoredInputs of(SparkSession spark, ScoringInput input, MnistClassifierModel classifier) {
         // Rows are made on the executors: they mask their texts with the secrets the driver knows.
         PredictionSchema schema = input.schema().maskingWith(KnownSecrets.thisJvm());
-        JavaRDD<Row> rows = input.digits(spark).mapPartitions(new PartitionScorer(key, bytes, new Encoding(model.classes(), model.normalize()), batchSize, schema));
-        Dataset<Row> frame = spark.createDataFrame(rows, schema.type()).persist();
-        return new ScoredInputs(frame, schema, input.labelled(), key, bytes);
+        Dataset<Row> classified = classifier.setInputCol(PredictionSchema.INPUT).transform(input.frame(spark));
+        Dataset<Row> frame = classified.map((MapFunction<Row, Row>) schema::classified, Encoders.row(schema.type())).persist();
+        return new ScoredInputs(frame, schema, input.labelled(), classifier);
     }
 
     /** How many inputs there were and how many were rejected: the action that scores them. */
@@ -121,7 +116,6 @@ final class ScoredInputs implements AutoCloseable {
     @Override
     public void close() {
         rows.unpersist();
-        model.destroy();
-        ExecutorModels.forget(modelKey);
+        classifier.close();
     }
 }

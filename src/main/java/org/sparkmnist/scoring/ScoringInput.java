@@ -8,7 +8,8 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.sparkmnist.BadInputException;
 import org.sparkmnist.config.ScoringSettings.InputSource;
@@ -20,7 +21,7 @@ import org.sparkmnist.config.ScoringSettings.InputSource;
 interface ScoringInput {
 
     /** An idx image file, or a directory of image files, whichever {@code source.path()} is. */
-    static ScoringInput check(InputSource source, DigitImage conversion, ScoringModel model, Configuration hadoop) {
+    static ScoringInput check(InputSource source, ScoringModel model, Configuration hadoop) {
         Path path = new Path(source.path());
         FileStatus status;
         try {
@@ -31,7 +32,7 @@ interface ScoringInput {
             throw new BadInputException("input " + path + " (score.input.path) cannot be read: " + e.getMessage(), e);
         }
         return status.isDirectory()
-                ? ImageDirectoryInput.check(path, source.labels(), conversion, model, hadoop)
+                ? ImageDirectoryInput.check(path, source.labels(), model, hadoop)
                 : IdxInput.check(path, source.labels(), model, hadoop);
     }
 
@@ -55,6 +56,9 @@ interface ScoringInput {
 
     PredictionSchema schema();
 
-    /** The inputs as executor-side records, in partitions that follow the input's size. */
-    JavaRDD<InputDigit> digits(SparkSession spark);
+    /**
+     * The inputs as rows of {@code schema().inputType(...)}, read by the executors, in partitions
+     * that follow the input's size; its {@code input} column is what {@link MnistClassifierModel} reads.
+     */
+    Dataset<Row> frame(SparkSession spark);
 }

@@ -210,6 +210,24 @@ class MnistClassifierModelTest {
         }
     }
 
+    /**
+     * What the model shipped is freed on close (here, in local mode, the network the executors kept in
+     * this JVM), and a later transform ships the model anew instead of using the destroyed broadcast.
+     */
+    @Test
+    void closingFreesWhatTransformShippedAndALaterTransformShipsTheModelAnew() {
+        StructType schema = new StructType().add("pixels", SQLDataTypes.VectorType());
+        Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(new double[784]))), schema);
+        MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("pixels");
+        Row before = model.transform(frame).select("probability").first();
+        assertTrue(ExecutorModels.holds(model.modelKey()));
+
+        model.close();
+        assertFalse(ExecutorModels.holds(model.modelKey()), "the network is no longer kept");
+        assertEquals(before, model.transform(frame).select("probability").first());
+        model.close();
+    }
+
     @Test
     void aColumnThatHoldsNoDigitIsRefusedFromTheSchemaAlone() {
         MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("text");

@@ -25,6 +25,16 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.parquet.example.data.Group;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,13 +48,15 @@ import org.sparkmnist.store.RunStore;
 import org.sparkmnist.testing.IdxFiles;
 import org.sparkmnist.testing.Images;
 import org.sparkmnist.testing.JobRuns;
+import org.sparkmnist.testing.LocalSpark;
 import org.sparkmnist.testing.MiniHdfs;
 import org.sparkmnist.testing.MnistFiles;
 
 /**
  * Batch scoring on the real MNIST test set with a really trained model, in local mode: the run is
  * trained here first (the MLP, one epoch), so the test stands alone. Scoring its own test set must
- * reproduce the run's test accuracy exactly; the same digits as PNG files must score to the same
+ * reproduce the run's test accuracy exactly, and so must MLlib's evaluator on the transformer's
+ * output in a Spark program of the user's; the same digits as PNG files must score to the same
  * predictions; a directory with bad files must still score every good one; and all of it from and
  * to HDFS as from a local disk.
  */
@@ -116,6 +128,33 @@ class MnistScoringJobIT {
         assertEquals(Files.readAllLines(run.resolve("mlp/confusion.csv")), Files.readAllLines(scores.resolve("idx/confusion.csv")));
         assertEquals(Files.readAllLines(run.resolve("mlp/classes.csv")), Files.readAllLines(scores.resolve("idx/classes.csv")));
         assertTrue(parquet(scores.resolve("idx/rejects")).isEmpty());
+    }
+
+    /**
+     * The transformer as a Spark program uses it, on the 10,000 test digits as ML Vectors with their
+     * labels: MLlib's own evaluator on its output gives exactly the run's test accuracy.
+     */
+    @Test
+    void mllibsEvaluatorOnTheTransformersOutputGivesExactlyTheRunsTestAccuracy() {
+        SparkSession spark = LocalSpark.session(MnistScoringJobIT.class);
+        try (MnistClassifierModel model = MnistClassifierModel.fromRun(run.toString(), "mlp").setInputCol("pixels")) {
+            List<Row> rows = new ArrayList<>(TEST_IMAGES);
+            for (int i = 0; i < TEST_IMAGES; i++) {
+                double[] pixels = new double[784];
+                byte[] digit = digit(i);
+                for (int p = 0; p < pixels.length; p++) {
+                    pixels[p] = digit[p] & 0xFF;
+                }
+                rows.add(RowFactory.create((double) (testLabels.labels()[i] & 0xFF), Vectors.dense(pixels)));
+            }
+            StructType schema = new StructType().add("label", DataTypes.DoubleType).add("pixels", SQLDataTypes.VectorType());
+            Dataset<Row> digits = spark.createDataFrame(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 4), schema);
+
+            double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(model.transform(digits));
+            assertEquals(summary.at("/models/mlp/test_accuracy").asDouble(), accuracy, 0.0, "the run's summary.json against MLlib's evaluator");
+        } finally {
+            spark.stop();
+        }
     }
 
     @Test
