@@ -95,6 +95,11 @@ enum ClassifierInput {
         };
     }
 
+    /** The bytes of an encoded image file that the value at {@code index} of {@code row} holds: 0 but for {@link #ENCODED}. */
+    long encodedBytes(Row row, int index) {
+        return this == ENCODED && !row.isNullAt(index) ? ((byte[]) row.get(index)).length : 0;
+    }
+
     private static float[] unsigned(byte[] digit) {
         float[] pixels = new float[digit.length];
         for (int i = 0; i < pixels.length; i++) {

@@ -24,6 +24,13 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Encoded image bytes a minibatch holds at most (plus its last file): each row keeps its file's
+     * bytes until it is handed on, and {@code batchSize} files of up to score.images.max-file-bytes
+     * each would not fit a default executor.
+     */
+    static final long MAX_MINIBATCH_BYTES = 64L << 20;
+
     /** What the model needs on an executor, captured on the driver when a DataFrame is transformed. */
     record Setup(String modelKey, Broadcast<byte[]> model, Encoding encoding, int modelInputs, ClassifierInput kind, int inputIndex,
             int batchSize, Inversion inversion, long maxPixels) implements Serializable {
@@ -42,7 +49,8 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
         }
         MultiLayerNetwork network = ExecutorModels.borrowForThisTask(setup.modelKey(), setup.model()::value);
         DigitImage digits = new DigitImage(setup.inversion(), setup.maxPixels());
-        return new Minibatches<>(rows, setup.batchSize(), inputs -> score(network, digits, inputs));
+        return new Minibatches<>(rows, setup.batchSize(), row -> setup.kind().encodedBytes(row, setup.inputIndex()), MAX_MINIBATCH_BYTES,
+                inputs -> score(network, digits, inputs));
     }
 
     private List<Row> score(MultiLayerNetwork network, DigitImage digits, List<Row> inputs) {

@@ -45,4 +45,14 @@ class MinibatchesTest {
         assertFalse(scored.hasNext());
         assertThrows(NoSuchElementException.class, scored::next);
     }
+
+    @Test
+    void aMinibatchIsClosedOnceItsInputsReachTheirWeightLimit() {
+        List<List<Integer>> batches = new ArrayList<>();
+        new Minibatches<>(List.of(5, 1, 9, 2, 2, 2, 2).iterator(), 4, weight -> weight, 10, batch -> {
+            batches.add(batch);
+            return batch;
+        }).forEachRemaining(weight -> { });
+        assertEquals(List.of(List.of(5, 1, 9), List.of(2, 2, 2, 2)), batches);
+    }
 }
