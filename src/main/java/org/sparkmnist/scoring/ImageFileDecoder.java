@@ -94,9 +94,9 @@ final class ImageFileDecoder {
 
     private static BufferedImage readFirst(ImageReader reader, ImageReadParam param, String format) throws IOException, RejectedImage {
         if (format.equals("JPEG") && !reader.getImageTypes(0).hasNext()) {
-            // The JDK's JPEG reader converts only grey and YCbCr/RGB; Adobe's CMYK and YCCK JPEGs it cannot show.
-            throw new RejectedImage("JPEG in CMYK or YCCK colour cannot be decoded (the JDK's JPEG reader converts only grey, "
-                    + "YCbCr and RGB JPEGs); save it as an RGB or grey JPEG, or as PNG or TIFF");
+            // The JDK's JPEG reader offers no image type for channels it cannot convert, e.g. four channels marked as YCbCr.
+            throw new RejectedImage("JPEG of a colour coding the JDK's JPEG reader cannot convert (it reads grey, YCbCr, RGB, CMYK "
+                    + "and YCCK JPEGs); save it as an RGB or grey JPEG, or as PNG");
         }
         return reader.read(0, param);
     }

@@ -2,6 +2,7 @@ package org.sparkmnist.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -218,6 +219,14 @@ class ImageColourModelsTest {
         // YCCK: the inverted C, M and Y as the luma and chroma of an RGB (none: luma 0, chroma neutral), K inverted as in CMYK.
         byte[] jpeg = fourChannelJpeg(2, new int[] {0, 128, 128, 255}, new int[] {0, 128, 128, 0});
         assertClose(expected, AUTO.convert(jpeg));
+    }
+
+    @Test
+    void aJpegWhoseColourCodingTheReaderCannotConvertIsRejectedSayingSo() {
+        // Four channels marked by Adobe's transform 1 as YCbCr: no colour the JDK's reader converts.
+        byte[] jpeg = fourChannelJpeg(1, new int[] {255, 255, 255, 255}, new int[] {255, 255, 255, 0});
+        String reason = assertThrows(RejectedImage.class, () -> AUTO.convert(jpeg)).getMessage();
+        assertTrue(reason.startsWith("JPEG of a colour coding the JDK's JPEG reader cannot convert"), reason);
     }
 
     @Test
