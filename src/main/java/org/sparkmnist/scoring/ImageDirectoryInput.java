@@ -224,6 +224,8 @@ final class ImageDirectoryInput implements ScoringInput {
                     String path = file.getString(0);
                     Integer label = known.get(relative(directory, path));
                     try {
+                        // By the listing's length, before the file is opened: a huge file is never read.
+                        conversion.checkFileSize(file.getLong(1));
                         return InputDigit.of(path, label, conversion.convert(read(path, file.getLong(1), hadoop)));
                     } catch (RejectedImage e) {
                         return InputDigit.rejected(path, label, e.getMessage());

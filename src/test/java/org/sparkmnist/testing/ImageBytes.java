@@ -110,20 +110,33 @@ public final class ImageBytes {
                 .putShort((short) 1).putShort((short) 10).put((byte) 0).put((byte) 0).array();
     }
 
-    /**
-     * Writes an 8-bit grey PNG of {@code width x height} pixels, all {@code grey}, row by row through
-     * a deflater: nothing of its size is ever in memory, and its rows compress to almost nothing.
-     */
+    /** Fills the bytes of one row of a PNG (after its filter byte): {@code row} is the row's index from the top. */
+    @FunctionalInterface
+    public interface PngRow {
+        void fill(int row, byte[] bytes);
+    }
+
+    /** Writes an 8-bit grey PNG of {@code width x height} pixels, all {@code grey}: see {@link #streamedPng}. */
     public static Path uniformGreyPng(Path file, int width, int height, int grey) {
+        return streamedPng(file, width, height, 8, 0, 1, (y, row) -> Arrays.fill(row, (byte) grey));
+    }
+
+    /**
+     * Writes a PNG of {@code width x height} pixels ({@code bitDepth}, {@code colourType} as its IHDR
+     * says them, {@code bytesPerPixel} bytes a pixel) row by row through a deflater: nothing of the
+     * image's size is ever in memory, and uniform rows compress to almost nothing.
+     */
+    public static Path streamedPng(Path file, int width, int height, int bitDepth, int colourType, int bytesPerPixel, PngRow rows) {
         try (OutputStream raw = Files.newOutputStream(file); DataOutputStream out = new DataOutputStream(raw)) {
             out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-            out.write(pngChunk("IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 0)
+            out.write(pngChunk("IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
                     .put((byte) 0).put((byte) 0).put((byte) 0).array()));
             ByteArrayOutputStream compressed = new ByteArrayOutputStream();
-            byte[] row = new byte[1 + width];
-            Arrays.fill(row, 1, row.length, (byte) grey);
+            byte[] row = new byte[width * bytesPerPixel];
             try (DeflaterOutputStream deflate = new DeflaterOutputStream(compressed, new Deflater(Deflater.BEST_COMPRESSION), 1 << 16)) {
                 for (int y = 0; y < height; y++) {
+                    rows.fill(y, row);
+                    deflate.write(0); // filter: none
                     deflate.write(row);
                 }
             }
