@@ -31,33 +31,17 @@ final class ExifOrientation {
         };
     }
 
-    /** Walks the marker segments up to the image data (SOS), looking for APP1 "Exif\0\0" followed by a TIFF structure. */
+    /** The APP1 segment starting "Exif\0\0" holds a TIFF structure. */
     private static int jpeg(byte[] file) {
-        int at = 2;
-        while (at + 4 <= file.length && (file[at] & 0xFF) == 0xFF) {
-            int marker = file[at + 1] & 0xFF;
-            if (marker == 0xFF) {
-                at++; // fill byte
-                continue;
+        int[] orientation = {UPRIGHT};
+        JpegSegments.walk(file, (marker, start, end) -> {
+            if (marker == 0xE1 && startsWith(file, start, end, "Exif\0\0")) {
+                orientation[0] = tiff(file, start + 6, end);
+                return true;
             }
-            if (marker == 0xDA || marker == 0xD9) {
-                return UPRIGHT;
-            }
-            if (marker == 0x01 || marker >= 0xD0 && marker <= 0xD8) {
-                at += 2; // a marker without a length
-                continue;
-            }
-            int length = unsigned16(file, at + 2, false);
-            if (length < 2) {
-                return UPRIGHT;
-            }
-            int end = at + 2 + length;
-            if (marker == 0xE1 && startsWith(file, at + 4, end, "Exif\0\0")) {
-                return tiff(file, at + 10, Math.min(end, file.length));
-            }
-            at = end;
-        }
-        return UPRIGHT;
+            return false;
+        });
+        return orientation[0];
     }
 
     /** Walks the chunks to IEND, looking for eXIf, whose data is a TIFF structure. */

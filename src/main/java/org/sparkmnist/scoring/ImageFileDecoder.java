@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -32,6 +33,13 @@ final class ImageFileDecoder {
      * beside it, and still a hundred times finer than the 20x20 box a digit is fitted into.
      */
     static final long DECODED_PIXELS = 1L << 22;
+
+    /**
+     * Most bytes a decoder may hold at once beyond the decoded image (a TIFF strip, a progressive
+     * JPEG's coefficients): with the decoded planes, what a task can take of a default executor's
+     * heap beside other tasks, and enough for a single-strip 600 dpi A4 colour scan.
+     */
+    static final long DECODE_BUFFER_BYTES = 1L << 27;
 
     private final long maxPixels;
 
@@ -69,6 +77,7 @@ final class ImageFileDecoder {
                 throw new RejectedImage(format + " image of " + width + "x" + height + " pixels is larger than "
                         + maxPixels + " pixels (score.images.max-pixels)");
             }
+            checkBuffers(reader, format, file, width, height);
             // Only index 0: an animated GIF or PNG (APNG) is scored by its first frame, which a PNG reader takes as the image.
             ImageReadParam param = reader.getDefaultReadParam();
             int step = subsampling(width, height);
@@ -99,6 +108,45 @@ final class ImageFileDecoder {
                     + "and YCCK JPEGs); save it as an RGB or grey JPEG, or as PNG");
         }
         return reader.read(0, param);
+    }
+
+    /**
+     * Rejects a file whose decoder would hold more than {@link #DECODE_BUFFER_BYTES} at once besides
+     * the (subsampled) image, whatever the subsampling: the JDK's TIFF reader inflates a whole strip
+     * or tile before it picks pixels from it, and a progressive JPEG is decoded from all its
+     * coefficients, two bytes per sample, held by the native decoder outside the heap.
+     */
+    private static void checkBuffers(ImageReader reader, String format, byte[] file, int width, int height)
+            throws IOException, RejectedImage {
+        if (format.equals("TIF") || format.equals("TIFF")) {
+            long tilePixels = (long) reader.getTileWidth(0) * reader.getTileHeight(0);
+            long bytes = tilePixels * bitsPerPixel(reader) / 8;
+            if (bytes > DECODE_BUFFER_BYTES) {
+                throw new RejectedImage("TIFF image stored in strips or tiles of " + reader.getTileWidth(0) + "x" + reader.getTileHeight(0)
+                        + " pixels (" + bytes + " bytes each) cannot be decoded within " + DECODE_BUFFER_BYTES
+                        + " bytes; save it with smaller strips (fewer rows per strip) or as PNG");
+            }
+        }
+        if (format.equals("JPEG")) {
+            JpegSegments.Frame frame = JpegSegments.frame(file);
+            long bytes = frame == null ? 0 : 2L * width * height * frame.components();
+            if (frame != null && frame.progressive() && bytes > DECODE_BUFFER_BYTES) {
+                throw new RejectedImage("progressive JPEG of " + width + "x" + height + " pixels needs " + bytes
+                        + " bytes of coefficients to decode, more than " + DECODE_BUFFER_BYTES + "; save it as a baseline JPEG or as PNG");
+            }
+        }
+    }
+
+    private static long bitsPerPixel(ImageReader reader) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw == null) {
+            return 64; // the most a pixel of the formats read here takes: 16-bit RGBA
+        }
+        long bits = 0;
+        for (int size : raw.getSampleModel().getSampleSize()) {
+            bits += size;
+        }
+        return bits;
     }
 
     /**

@@ -6,9 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
+import javax.imageio.plugins.tiff.TIFFDirectory;
+import javax.imageio.plugins.tiff.TIFFField;
+import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.config.Inversion;
@@ -17,8 +27,8 @@ import org.sparkmnist.testing.Images;
 
 /**
  * Images larger than a digit needs are decoded subsampled, never whole; larger than
- * score.images.max-pixels, rejected from their header; files larger than
- * score.images.max-file-bytes, rejected by their size.
+ * score.images.max-pixels, or needing more than the decoder's buffer whatever the subsampling,
+ * rejected from their header; files larger than score.images.max-file-bytes, rejected by their size.
  */
 class LargeImagesTest {
 
@@ -62,6 +72,73 @@ class LargeImagesTest {
             g.fillPolygon(new int[] {31, 35, 24, 20}, new int[] {5, 9, 36, 36}, 4);
         });
         ImageColourModelsTest.assertClose(AUTO.convert(Images.encode(small, "png")), AUTO.convert(png));
+    }
+
+    /** A TIFF of {@code image}, deflated, in strips of {@code rowsPerStrip} rows (0: the writer's own choice). */
+    private static byte[] tiff(BufferedImage image, int rowsPerStrip) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType("Deflate");
+            TIFFDirectory directory = TIFFDirectory.createFromMetadata(writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param));
+            if (rowsPerStrip > 0) {
+                directory.addTIFFField(new TIFFField(BaselineTIFFTagSet.getInstance().getTag(BaselineTIFFTagSet.TAG_ROWS_PER_STRIP), rowsPerStrip));
+            }
+            writer.write(null, new IIOImage(image, null, directory.getAsMetadata()), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void aTiffWhoseOneStripInflatesBeyondTheBufferIsRejectedAndTheSameInSmallStripsDecoded() throws IOException, RejectedImage {
+        // 6000x6000 RGBA: 144 MB in one strip, more than the decoder may hold beside the image.
+        BufferedImage image = Images.drawn(6000, 6000, BufferedImage.TYPE_4BYTE_ABGR, Color.WHITE, Color.BLACK,
+                g -> g.fillRect(2700, 600, 600, 4800));
+        String reason = assertThrows(RejectedImage.class, () -> AUTO.convert(tiff(image, 6000))).getMessage();
+        assertTrue(reason.startsWith("TIFF image stored in strips or tiles of 6000x6000 pixels (144000000 bytes each) cannot be decoded within"),
+                reason);
+        Picture picture = new ImageFileDecoder(50_000_000).decode(tiff(image, 0));
+        assertEquals((6000 + ImageFileDecoder.subsampling(6000, 6000) - 1) / ImageFileDecoder.subsampling(6000, 6000), picture.width());
+    }
+
+    @Test
+    void aProgressiveJpegTooLargeForItsCoefficientsIsRejectedFromItsHeader() throws IOException, RejectedImage {
+        BufferedImage small = Images.drawn(60, 80, BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, g -> g.fillRect(25, 10, 9, 60));
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            writer.write(null, new IIOImage(small, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        byte[] progressive = out.toByteArray();
+        ImageColourModelsTest.assertClose(AUTO.convert(Images.encode(small, "png")), AUTO.convert(progressive));
+        // The same file, its frame header claiming 6000x6000: 216 MB of coefficients before a pixel comes out.
+        byte[] claimed = progressive.clone();
+        int sof = indexOf(claimed, (byte) 0xFF, (byte) 0xC2);
+        claimed[sof + 5] = (byte) (6000 >> 8);
+        claimed[sof + 6] = (byte) (6000 & 0xFF);
+        claimed[sof + 7] = (byte) (6000 >> 8);
+        claimed[sof + 8] = (byte) (6000 & 0xFF);
+        String reason = assertThrows(RejectedImage.class, () -> AUTO.convert(claimed)).getMessage();
+        assertTrue(reason.startsWith("progressive JPEG of 6000x6000 pixels needs 216000000 bytes of coefficients"), reason);
+    }
+
+    private static int indexOf(byte[] bytes, byte first, byte second) {
+        for (int i = 0; i + 1 < bytes.length; i++) {
+            if (bytes[i] == first && bytes[i + 1] == second) {
+                return i;
+            }
+        }
+        throw new AssertionError("no marker");
     }
 
     @Test
