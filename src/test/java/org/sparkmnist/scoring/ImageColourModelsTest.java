@@ -20,12 +20,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkmnist.config.Inversion;
 import org.sparkmnist.testing.ImageBytes;
 import org.sparkmnist.testing.Images;
@@ -179,6 +181,30 @@ class ImageColourModelsTest {
             assertEquals(saved.pngColourType, file[25], "the PNG's colour type");
         }
         assertArrayEquals(expected, AUTO.convert(file), saved.name());
+    }
+
+    /** The compressions scanners save TIFFs with; CCITT fax codings are for one-bit images only. */
+    @ParameterizedTest
+    @ValueSource(strings = {"CCITT RLE", "CCITT T.4", "CCITT T.6", "LZW", "PackBits", "Deflate", "JPEG"})
+    void aScannersTiffInEachCompressionBecomesTheDigitDrawn(String compression) throws IOException, RejectedImage {
+        boolean fax = compression.startsWith("CCITT");
+        BufferedImage image = fax ? painted(greyRamp(1), seven, new int[] {1}, new int[] {0}) : Saved.PNG_RGB_8.image(seven);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType(compression);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        if (compression.equals("JPEG")) {
+            assertClose(expected, AUTO.convert(out.toByteArray()));
+        } else {
+            assertArrayEquals(expected, AUTO.convert(out.toByteArray()), compression);
+        }
     }
 
     @Test
