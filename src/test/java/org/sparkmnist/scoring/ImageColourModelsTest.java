@@ -207,6 +207,20 @@ class ImageColourModelsTest {
         }
     }
 
+    /**
+     * Grey and RGB PNGs can name one colour transparent (tRNS). Here the paper is that colour and
+     * nearly as dark as the ink: seen opaque, nothing stands out and the image would be rejected as blank.
+     */
+    @Test
+    void aGreyOrRgbPngWithATransparentColourHasTransparentPaper() throws RejectedImage {
+        byte[] grey = Images.encode(painted(components(ColorSpace.CS_GRAY, false, DataBuffer.TYPE_BYTE), seven, new int[] {10},
+                new int[] {0}), "png");
+        assertArrayEquals(expected, AUTO.convert(ImageBytes.pngWithChunk(grey, "tRNS", new byte[] {0, 10})));
+        byte[] rgb = Images.encode(painted(components(ColorSpace.CS_sRGB, false, DataBuffer.TYPE_BYTE), seven, new int[] {10, 12, 14},
+                new int[] {0, 0, 0}), "png");
+        assertArrayEquals(expected, AUTO.convert(ImageBytes.pngWithChunk(rgb, "tRNS", new byte[] {0, 10, 0, 12, 0, 14})));
+    }
+
     @Test
     void aCmykTiffIsReadAsCmyk() throws IOException {
         BufferedImage read = ImageIO.read(new ByteArrayInputStream(Images.encode(Saved.TIFF_CMYK_8.image(seven), "tiff")));

@@ -72,10 +72,15 @@ public final class ImageBytes {
 
     /** {@code png} with an eXIf chunk recording {@code orientation}, before its image data. */
     public static byte[] pngWithOrientation(byte[] png, int orientation) {
+        return pngWithChunk(png, "eXIf", exifOrientation(orientation, ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** {@code png} with a chunk of {@code type} and {@code data} inserted before its image data. */
+    public static byte[] pngWithChunk(byte[] png, String type, byte[] data) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int idat = firstChunk(png, "IDAT");
         out.write(png, 0, idat);
-        out.writeBytes(pngChunk("eXIf", exifOrientation(orientation, ByteOrder.LITTLE_ENDIAN)));
+        out.writeBytes(pngChunk(type, data));
         out.write(png, idat, png.length - idat);
         return out.toByteArray();
     }
