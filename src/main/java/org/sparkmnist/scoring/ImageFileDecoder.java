@@ -9,6 +9,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -55,6 +56,10 @@ final class ImageFileDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
+                Optional<String> unread = UnreadFormats.recognise(file);
+                if (unread.isPresent()) {
+                    throw new RejectedImage(unread.get());
+                }
                 throw new RejectedImage("not an image: no decoder recognises its " + file.length + " bytes (PNG, JPEG, GIF, BMP, TIFF and WBMP are read)");
             }
             return read(readers.next(), in, file);
