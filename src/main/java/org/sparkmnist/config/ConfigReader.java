@@ -78,6 +78,15 @@ final class ConfigReader {
         }
     }
 
+    /** A size in bytes: a whole number, or one with a unit as HOCON reads it ("64M" is 64 MiB). */
+    long bytes(String key) {
+        try {
+            return config.getBytes(key);
+        } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+            throw wrongType(key, "a size in bytes, such as 67108864 or 64M");
+        }
+    }
+
     double number(String key) {
         try {
             return config.getDouble(key);

@@ -20,6 +20,7 @@ public record ScoringSettings(
         InputSource input,
         Inversion invert,
         long maxPixels,
+        long maxFileBytes,
         int batchSize,
         double maxRejectShare,
         PredictionFormat format,
@@ -61,6 +62,7 @@ public record ScoringSettings(
                 input(score.at("input")),
                 score.oneOf("images.invert", Inversion.class),
                 positiveLong(score, "images.max-pixels"),
+                positiveBytes(score, "images.max-file-bytes"),
                 score.positiveInt("batch-size"),
                 share(score, "max-reject-share"),
                 score.oneOf("format", PredictionFormat.class),
@@ -104,6 +106,12 @@ public record ScoringSettings(
     private static long positiveLong(ConfigReader reader, String key) {
         long value = reader.longInteger(key);
         reader.check(value > 0, key, "must be > 0, got " + value);
+        return value;
+    }
+
+    private static long positiveBytes(ConfigReader reader, String key) {
+        long value = reader.bytes(key);
+        reader.check(value > 0, key, "must be > 0 bytes, got " + value);
         return value;
     }
 

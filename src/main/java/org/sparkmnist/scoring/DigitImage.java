@@ -35,14 +35,36 @@ public final class DigitImage implements Serializable {
 
     private final Inversion inversion;
     private final long maxPixels;
+    private final long maxFileBytes;
 
+    /** With no limit on a file's size but what a byte array holds: for bytes that are in memory already. */
     public DigitImage(Inversion inversion, long maxPixels) {
+        this(inversion, maxPixels, Integer.MAX_VALUE - 8);
+    }
+
+    public DigitImage(Inversion inversion, long maxPixels, long maxFileBytes) {
         this.inversion = inversion;
         this.maxPixels = maxPixels;
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    /**
+     * Rejects a file of {@code length} bytes that is larger than an image file may be, before any of
+     * it is read: the file is held whole while it is decoded.
+     */
+    public void checkFileSize(long length) throws RejectedImage {
+        checkFileSize(length, maxFileBytes);
+    }
+
+    static void checkFileSize(long length, long maxFileBytes) throws RejectedImage {
+        if (length > maxFileBytes) {
+            throw new RejectedImage("file of " + length + " bytes is larger than " + maxFileBytes + " bytes (score.images.max-file-bytes)");
+        }
     }
 
     /** The 28x28 digit of an image file, row-major, one unsigned byte per pixel. */
     public byte[] convert(byte[] file) throws RejectedImage {
+        checkFileSize(file.length);
         return convert(new ImageFileDecoder(maxPixels).decode(file));
     }
 

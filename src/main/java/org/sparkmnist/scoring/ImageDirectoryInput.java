@@ -46,16 +46,19 @@ final class ImageDirectoryInput implements ScoringInput {
     private final Map<String, Integer> labels;
     private final List<String> empty;
     private final PredictionSchema schema;
+    private final long maxFileBytes;
 
-    private ImageDirectoryInput(String directory, Optional<String> labelsFile, Map<String, Integer> labels, List<String> empty, int classes) {
+    private ImageDirectoryInput(String directory, Optional<String> labelsFile, Map<String, Integer> labels, List<String> empty, int classes,
+            long maxFileBytes) {
         this.directory = directory;
         this.labelsFile = labelsFile;
         this.labels = labels;
         this.empty = empty;
         this.schema = PredictionSchema.byPath(classes);
+        this.maxFileBytes = maxFileBytes;
     }
 
-    static ImageDirectoryInput check(Path dir, Optional<String> labelsName, ScoringModel model, Configuration hadoop) {
+    static ImageDirectoryInput check(Path dir, Optional<String> labelsName, long maxFileBytes, ScoringModel model, Configuration hadoop) {
         model.requireInputs(DigitImage.PIXELS, "an image converted to MNIST's 28x28");
         try {
             FileSystem fs = dir.getFileSystem(hadoop);
@@ -68,7 +71,8 @@ final class ImageDirectoryInput implements ScoringInput {
             }
             Map<String, Integer> labels = labelsPath.map(p -> LabelsCsv.read(p, model.classes(), dir.toString(), listing.files(), hadoop))
                     .orElse(Map.of());
-            return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), model.classes());
+            return new ImageDirectoryInput(qualified.toString(), labelsPath.map(Path::toString), labels, listing.empty(), model.classes(),
+                    maxFileBytes);
         } catch (IOException e) {
             throw new BadInputException("input directory " + dir + " (score.input.path) cannot be read: " + e.getMessage(), e);
         }
@@ -177,7 +181,7 @@ final class ImageDirectoryInput implements ScoringInput {
         }
         Broadcast<byte[]> conf = context.broadcast(ConfigurationBytes.of(context.hadoopConfiguration()));
         Broadcast<Map<String, Integer>> labelBroadcast = labelsFile.isPresent() ? context.broadcast(labels) : null;
-        JavaRDD<Row> rows = files.javaRDD().mapPartitions(new ReadImages(directory, labelBroadcast, conf));
+        JavaRDD<Row> rows = files.javaRDD().mapPartitions(new ReadImages(directory, labelBroadcast, conf, maxFileBytes));
         return spark.createDataFrame(rows, schema.inputType(DataTypes.BinaryType));
     }
 
@@ -195,11 +199,13 @@ final class ImageDirectoryInput implements ScoringInput {
         /** Null when the labels are unknown. */
         private final Broadcast<Map<String, Integer>> labels;
         private final Broadcast<byte[]> conf;
+        private final long maxFileBytes;
 
-        ReadImages(String directory, Broadcast<Map<String, Integer>> labels, Broadcast<byte[]> conf) {
+        ReadImages(String directory, Broadcast<Map<String, Integer>> labels, Broadcast<byte[]> conf, long maxFileBytes) {
             this.directory = directory;
             this.labels = labels;
             this.conf = conf;
+            this.maxFileBytes = maxFileBytes;
         }
 
         @Override
@@ -226,11 +232,15 @@ final class ImageDirectoryInput implements ScoringInput {
             };
         }
 
-        /** The file's bytes, read here, in the task, so that a file that cannot be read is a reject. */
-        private static byte[] read(String path, long length, Configuration hadoop) throws RejectedImage {
+        /**
+         * The file's bytes, read here, in the task, so that a file that cannot be read is a reject; a
+         * file larger than an image may be is rejected by its listed length, before it is opened.
+         */
+        private byte[] read(String path, long length, Configuration hadoop) throws RejectedImage {
             if (length == 0) {
                 throw new RejectedImage(ImageFileDecoder.EMPTY);
             }
+            DigitImage.checkFileSize(length, maxFileBytes);
             if (length > Integer.MAX_VALUE - 8) {
                 throw new RejectedImage("file of " + length + " bytes is larger than an image file can be here (2 GiB)");
             }

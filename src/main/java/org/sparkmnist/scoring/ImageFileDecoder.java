@@ -2,14 +2,18 @@ package org.sparkmnist.scoring;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -23,6 +27,20 @@ final class ImageFileDecoder {
 
     /** The reason an empty file is rejected. */
     static final String EMPTY = "empty file";
+
+    /**
+     * Most pixels an image is decoded into; a larger one is decoded subsampled. About 2048x2048: what
+     * a task can hold as a raster and its float planes on a default executor, with other tasks
+     * beside it, and still a hundred times finer than the 20x20 box a digit is fitted into.
+     */
+    static final long DECODED_PIXELS = 1L << 22;
+
+    /**
+     * Most bytes a decoder may hold at once beyond the decoded image (a TIFF strip, a progressive
+     * JPEG's coefficients): with the decoded planes, what a task can take of a default executor's
+     * heap beside other tasks, and enough for a single-strip 600 dpi A4 colour scan.
+     */
+    static final long DECODE_BUFFER_BYTES = 1L << 27;
 
     private final long maxPixels;
 
@@ -38,6 +56,10 @@ final class ImageFileDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(file))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
+                Optional<String> unread = UnreadFormats.recognise(file);
+                if (unread.isPresent()) {
+                    throw new RejectedImage(unread.get());
+                }
                 throw new RejectedImage("not an image: no decoder recognises its " + file.length + " bytes (PNG, JPEG, GIF, BMP, TIFF and WBMP are read)");
             }
             return read(readers.next(), in, file);
@@ -50,15 +72,22 @@ final class ImageFileDecoder {
         String format = reader.getOriginatingProvider().getFormatNames()[0].toUpperCase(java.util.Locale.ROOT);
         Set<String> warnings = new LinkedHashSet<>();
         try {
+            // Metadata ignored: a file's text chunks and colour profiles may be large, and the digit needs none of them.
             reader.setInput(in, true, true);
             // A truncated JPEG decodes with a grey remainder and only a warning: that is not the image either.
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-            if (pixels > maxPixels) {
-                throw new RejectedImage(format + " image of " + reader.getWidth(0) + "x" + reader.getHeight(0) + " pixels is larger than "
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            if ((long) width * height > maxPixels) {
+                throw new RejectedImage(format + " image of " + width + "x" + height + " pixels is larger than "
                         + maxPixels + " pixels (score.images.max-pixels)");
             }
-            BufferedImage image = reader.read(0);
+            checkBuffers(reader, format, file, width, height);
+            // Only index 0: an animated GIF or PNG (APNG) is scored by its first frame, which a PNG reader takes as the image.
+            ImageReadParam param = reader.getDefaultReadParam();
+            int step = subsampling(width, height);
+            param.setSourceSubsampling(step, step, 0, 0);
+            BufferedImage image = readFirst(reader, param, format);
             if (format.equals("PNG")) {
                 String truncated = PngChunks.truncation(file);
                 if (truncated != null) {
@@ -68,13 +97,78 @@ final class ImageFileDecoder {
             if (!warnings.isEmpty()) {
                 throw new RejectedImage(format + " data is damaged: " + String.join("; ", warnings));
             }
-            return picture(image);
+            return ExifOrientation.apply(ExifOrientation.of(format, file), picture(image));
         } catch (IOException | RuntimeException e) {
             // Decoders throw runtime exceptions too (array bounds, bad Huffman tables) on hostile input.
             throw new RejectedImage(format + " data cannot be decoded: " + causes(e));
         } finally {
             reader.dispose();
         }
+    }
+
+    private static BufferedImage readFirst(ImageReader reader, ImageReadParam param, String format) throws IOException, RejectedImage {
+        if (format.equals("JPEG") && !reader.getImageTypes(0).hasNext()) {
+            // The JDK's JPEG reader offers no image type for channels it cannot convert, e.g. four channels marked as YCbCr.
+            throw new RejectedImage("JPEG of a colour coding the JDK's JPEG reader cannot convert (it reads grey, YCbCr, RGB, CMYK "
+                    + "and YCCK JPEGs); save it as an RGB or grey JPEG, or as PNG");
+        }
+        return reader.read(0, param);
+    }
+
+    /**
+     * Rejects a file whose decoder would hold more than {@link #DECODE_BUFFER_BYTES} at once besides
+     * the (subsampled) image, whatever the subsampling: the JDK's TIFF reader inflates a whole strip
+     * or tile before it picks pixels from it, and a progressive JPEG is decoded from all its
+     * coefficients, two bytes per sample, held by the native decoder outside the heap.
+     */
+    private static void checkBuffers(ImageReader reader, String format, byte[] file, int width, int height)
+            throws IOException, RejectedImage {
+        if (format.equals("TIF") || format.equals("TIFF")) {
+            long tilePixels = (long) reader.getTileWidth(0) * reader.getTileHeight(0);
+            long bytes = tilePixels * bitsPerPixel(reader) / 8;
+            if (bytes > DECODE_BUFFER_BYTES) {
+                throw new RejectedImage("TIFF image stored in strips or tiles of " + reader.getTileWidth(0) + "x" + reader.getTileHeight(0)
+                        + " pixels (" + bytes + " bytes each) cannot be decoded within " + DECODE_BUFFER_BYTES
+                        + " bytes; save it with smaller strips (fewer rows per strip) or as PNG");
+            }
+        }
+        if (format.equals("JPEG")) {
+            JpegSegments.Frame frame = JpegSegments.frame(file);
+            long bytes = frame == null ? 0 : 2L * width * height * frame.components();
+            if (frame != null && frame.progressive() && bytes > DECODE_BUFFER_BYTES) {
+                throw new RejectedImage("progressive JPEG of " + width + "x" + height + " pixels needs " + bytes
+                        + " bytes of coefficients to decode, more than " + DECODE_BUFFER_BYTES + "; save it as a baseline JPEG or as PNG");
+            }
+        }
+    }
+
+    private static long bitsPerPixel(ImageReader reader) throws IOException {
+        ImageTypeSpecifier raw = reader.getRawImageType(0);
+        if (raw == null) {
+            return 64; // the most a pixel of the formats read here takes: 16-bit RGBA
+        }
+        long bits = 0;
+        for (int size : raw.getSampleModel().getSampleSize()) {
+            bits += size;
+        }
+        return bits;
+    }
+
+    /**
+     * The smallest whole step, across and down, that brings a {@code width x height} image within
+     * {@link #DECODED_PIXELS}: the decoder then keeps every step-th pixel of every step-th row, and
+     * the whole image is never in memory. A digit needs far fewer pixels than that budget.
+     */
+    static int subsampling(int width, int height) {
+        int step = Math.max(1, (int) Math.sqrt((double) width * height / DECODED_PIXELS));
+        while (decoded(width, step) * decoded(height, step) > DECODED_PIXELS) {
+            step++;
+        }
+        return step;
+    }
+
+    private static long decoded(int side, int step) {
+        return (side + step - 1) / step;
     }
 
     /**
@@ -91,14 +185,14 @@ final class ImageFileDecoder {
         ColorModel model = image.getColorModel();
         if (model.getNumColorComponents() == 1 && !(model instanceof IndexColorModel)) {
             Raster raster = image.getRaster();
-            float greyScale = 255f / ((1 << model.getComponentSize(0)) - 1);
+            float greyScale = 255f * fullScale(model, 0);
             int alphaBand = model.hasAlpha() ? model.getNumComponents() - 1 : -1;
-            float alphaScale = model.hasAlpha() ? 1f / ((1 << model.getComponentSize(alphaBand)) - 1) : 0f;
+            float alphaScale = model.hasAlpha() ? fullScale(model, alphaBand) : 0f;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     int i = y * width + x;
-                    luminance[i] = raster.getSample(x, y, 0) * greyScale;
-                    alpha[i] = alphaBand < 0 ? 1f : raster.getSample(x, y, alphaBand) * alphaScale;
+                    luminance[i] = raster.getSampleFloat(x, y, 0) * greyScale;
+                    alpha[i] = alphaBand < 0 ? 1f : raster.getSampleFloat(x, y, alphaBand) * alphaScale;
                 }
             }
             return new Picture(width, height, luminance, alpha, !model.hasAlpha());
@@ -110,6 +204,16 @@ final class ImageFileDecoder {
             alpha[i] = ((p >>> 24) & 0xFF) / 255f;
         }
         return new Picture(width, height, luminance, alpha, false);
+    }
+
+    /** What turns a sample of {@code band} into 0..1: floating-point samples are 0..1 already, whole ones 0..2^bits-1. */
+    private static float fullScale(ColorModel model, int band) {
+        int type = model.getTransferType();
+        if (type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE) {
+            return 1f;
+        }
+        // In long: a 32-bit sample's range would overflow an int shift.
+        return (float) (1.0 / ((1L << model.getComponentSize(band)) - 1));
     }
 
     /** "message (cause's message)", so that "Error reading PNG image data" says what the error was. */

@@ -59,7 +59,7 @@ public final class MnistScoringJob {
         // The model, the input and the place of the output are checked before Spark starts.
         Configuration hadoop = new Configuration();
         ScoringModel model = ScoringModel.load(settings.model(), hadoop);
-        ScoringInput input = ScoringInput.check(settings.input(), model, hadoop);
+        ScoringInput input = ScoringInput.check(settings.input(), settings.maxFileBytes(), model, hadoop);
         LOG.info("model {} ({} parameters, pixels {}); scoring {}", model.source(), model.params(),
                 model.normalize() ? "scaled to 0..1" : "raw 0..255", input.describe());
 

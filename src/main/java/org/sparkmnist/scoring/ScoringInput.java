@@ -20,8 +20,11 @@ import org.sparkmnist.config.ScoringSettings.InputSource;
  */
 interface ScoringInput {
 
-    /** An idx image file, or a directory of image files, whichever {@code source.path()} is. */
-    static ScoringInput check(InputSource source, ScoringModel model, Configuration hadoop) {
+    /**
+     * An idx image file, or a directory of image files, whichever {@code source.path()} is; an image
+     * file of more than {@code maxFileBytes} is a reject, by its listed size.
+     */
+    static ScoringInput check(InputSource source, long maxFileBytes, ScoringModel model, Configuration hadoop) {
         Path path = new Path(source.path());
         FileStatus status;
         try {
@@ -32,7 +35,7 @@ interface ScoringInput {
             throw new BadInputException("input " + path + " (score.input.path) cannot be read: " + e.getMessage(), e);
         }
         return status.isDirectory()
-                ? ImageDirectoryInput.check(path, source.labels(), model, hadoop)
+                ? ImageDirectoryInput.check(path, source.labels(), maxFileBytes, model, hadoop)
                 : IdxInput.check(path, source.labels(), model, hadoop);
     }
 

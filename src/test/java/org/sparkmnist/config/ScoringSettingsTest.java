@@ -52,8 +52,15 @@ class ScoringSettingsTest {
         assertEquals(PredictionFormat.PARQUET, settings.format());
         assertEquals(0.01, settings.maxRejectShare());
         assertEquals(256, settings.batchSize());
+        assertEquals(64L << 20, settings.maxFileBytes());
         assertEquals("runs", settings.output().dir());
         assertTrue(settings.runId().matches("\\d{8}-\\d{6}"), settings.runId());
+    }
+
+    @Test
+    void theLargestImageFileIsASizeInBytesWithOrWithoutAUnit() {
+        assertEquals(1_000_000, load("score.images.max-file-bytes=1000000").maxFileBytes());
+        assertEquals(2L << 30, load("score.images.max-file-bytes=2G").maxFileBytes());
     }
 
     @Test
@@ -103,6 +110,8 @@ class ScoringSettingsTest {
         assertTrue(rejection("score.max-reject-share=-0.1").contains("score.max-reject-share"));
         assertTrue(rejection("score.batch-size=0").contains("config key score.batch-size must be > 0, got 0"));
         assertTrue(rejection("score.images.max-pixels=0").contains("score.images.max-pixels must be > 0"));
+        assertTrue(rejection("score.images.max-file-bytes=0").contains("config key score.images.max-file-bytes must be > 0 bytes, got 0"));
+        assertTrue(rejection("score.images.max-file-bytes=lots").contains("score.images.max-file-bytes must be a size in bytes"));
         assertTrue(rejection("score.format=json").contains("score.format must be one of parquet, csv, got \"json\""));
         assertTrue(rejection("score.images.invert=sometimes").contains("score.images.invert must be one of auto, true, false"));
         assertTrue(rejection("score.batch-size=lots").contains("score.batch-size must be a whole number, got \"lots\""));

@@ -188,6 +188,21 @@ class DigitImageTest {
         assertTrue(reason(AUTO, Images.encode(blank, "png")).startsWith("no digit"));
     }
 
+    @Test
+    void formatsPhonesAndBrowsersSaveThatTheJdkCannotDecodeAreRejectedByName() {
+        // The first bytes of each: an ISO base media ftyp box, a RIFF container.
+        byte[] heic = java.nio.ByteBuffer.allocate(64).putInt(24).put("ftypheic".getBytes()).putInt(0).put("mif1heic".getBytes()).array();
+        byte[] avif = java.nio.ByteBuffer.allocate(64).putInt(20).put("ftypavif".getBytes()).putInt(0).put("mif1".getBytes()).array();
+        byte[] webp = java.nio.ByteBuffer.allocate(64).put("RIFF".getBytes()).putInt(Integer.reverseBytes(56)).put("WEBPVP8 ".getBytes()).array();
+        assertTrue(reason(AUTO, heic).startsWith("HEIC/HEIF image (brand heic), which the JDK cannot decode; save or export it as JPEG"),
+                reason(AUTO, heic));
+        assertTrue(reason(AUTO, avif).startsWith("AVIF image (brand avif)"), reason(AUTO, avif));
+        assertTrue(reason(AUTO, webp).startsWith("WebP image, which the JDK cannot decode"), reason(AUTO, webp));
+        // An MP4 video has an ftyp box too, of another brand: not an image.
+        byte[] mp4 = java.nio.ByteBuffer.allocate(64).putInt(24).put("ftypisom".getBytes()).array();
+        assertTrue(reason(AUTO, mp4).startsWith("not an image"), reason(AUTO, mp4));
+    }
+
     private static String reason(DigitImage conversion, byte[] file) {
         return assertThrows(RejectedImage.class, () -> conversion.convert(file)).getMessage();
     }
