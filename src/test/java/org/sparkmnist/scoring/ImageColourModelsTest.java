@@ -189,21 +189,14 @@ class ImageColourModelsTest {
     void aScannersTiffInEachCompressionBecomesTheDigitDrawn(String compression) throws IOException, RejectedImage {
         boolean fax = compression.startsWith("CCITT");
         BufferedImage image = fax ? painted(greyRamp(1), seven, new int[] {1}, new int[] {0}) : Saved.PNG_RGB_8.image(seven);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
+        byte[] tiff = Images.encode(image, "tiff", param -> {
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionType(compression);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
+        }, (writer, param) -> null);
         if (compression.equals("JPEG")) {
-            assertClose(expected, AUTO.convert(out.toByteArray()));
+            assertClose(expected, AUTO.convert(tiff));
         } else {
-            assertArrayEquals(expected, AUTO.convert(out.toByteArray()), compression);
+            assertArrayEquals(expected, AUTO.convert(tiff), compression);
         }
     }
 

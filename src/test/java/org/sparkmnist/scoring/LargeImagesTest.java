@@ -6,19 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
 import javax.imageio.plugins.tiff.BaselineTIFFTagSet;
 import javax.imageio.plugins.tiff.TIFFDirectory;
 import javax.imageio.plugins.tiff.TIFFField;
-import javax.imageio.stream.ImageOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkmnist.config.Inversion;
@@ -75,23 +70,17 @@ class LargeImagesTest {
     }
 
     /** A TIFF of {@code image}, deflated, in strips of {@code rowsPerStrip} rows (0: the writer's own choice). */
-    private static byte[] tiff(BufferedImage image, int rowsPerStrip) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
+    private static byte[] tiff(BufferedImage image, int rowsPerStrip) {
+        return Images.encode(image, "tiff", param -> {
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionType("Deflate");
+        }, (writer, param) -> {
             TIFFDirectory directory = TIFFDirectory.createFromMetadata(writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param));
             if (rowsPerStrip > 0) {
                 directory.addTIFFField(new TIFFField(BaselineTIFFTagSet.getInstance().getTag(BaselineTIFFTagSet.TAG_ROWS_PER_STRIP), rowsPerStrip));
             }
-            writer.write(null, new IIOImage(image, null, directory.getAsMetadata()), param);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
+            return directory.getAsMetadata();
+        });
     }
 
     @Test
@@ -109,17 +98,8 @@ class LargeImagesTest {
     @Test
     void aProgressiveJpegTooLargeForItsCoefficientsIsRejectedFromItsHeader() throws IOException, RejectedImage {
         BufferedImage small = Images.drawn(60, 80, BufferedImage.TYPE_INT_RGB, Color.WHITE, Color.BLACK, g -> g.fillRect(25, 10, 9, 60));
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(stream);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            writer.write(null, new IIOImage(small, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        byte[] progressive = out.toByteArray();
+        byte[] progressive = Images.encode(small, "jpeg", param -> param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT),
+                (writer, param) -> null);
         ImageColourModelsTest.assertClose(AUTO.convert(Images.encode(small, "png")), AUTO.convert(progressive));
         // The same file, its frame header claiming 6000x6000: 216 MB of coefficients before a pixel comes out.
         byte[] claimed = progressive.clone();

@@ -8,7 +8,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Random;
 import java.util.function.Consumer;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Image files for scoring tests, and the measures a 28x28 digit is checked by. */
 public final class Images {
@@ -39,6 +44,33 @@ public final class Images {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * {@code image} as a file in {@code format}, written with the parameters {@code settings} sets
+     * (compression, progressive mode...) and the metadata {@code metadata} makes of them (or null).
+     */
+    public static byte[] encode(BufferedImage image, String format, Consumer<ImageWriteParam> settings,
+            WriterMetadata metadata) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            settings.accept(param);
+            writer.write(null, new IIOImage(image, null, metadata.of(writer, param)), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /** The metadata a file is written with, made from its writer's defaults. */
+    @FunctionalInterface
+    public interface WriterMetadata {
+        IIOMetadata of(ImageWriter writer, ImageWriteParam param) throws IOException;
     }
 
     /** A 28x28 single-channel grey image of {@code pixels} (row-major, 0..255). */
