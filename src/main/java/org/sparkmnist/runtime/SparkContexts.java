@@ -31,8 +31,6 @@ public final class SparkContexts {
      * fill in what neither spark-submit nor the settings decided.
      */
     public static JavaSparkContext start(SparkSettings settings, Consumer<SparkConf> jobDefaults) {
-        // The training job's averaging rounds hand Spark new closures every round: C2 need not optimize their parsing.
-        ClosureCleanerCompilation.keepOffOptimizingCompiler();
         return prepared(new JavaSparkContext(conf(settings, jobDefaults, System.getenv())), settings);
     }
 
