@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -24,6 +26,12 @@ enum ClassifierInput {
     IMAGE("Spark's image schema (the image data source)"),
     /** The bytes of an image file, as the {@code binaryFile} data source's {@code content}. */
     ENCODED("binary: the bytes of an image file (the binaryFile data source's content)"),
+    /**
+     * The pixels themselves, a byte each: a binary column whose metadata says so ({@link #pixelBytes()}),
+     * as the scoring job reads idx files, so that a row carries its image as it lies in the file and
+     * not as a Vector of doubles that Spark converts on every hand-over.
+     */
+    PIXEL_BYTES("binary with column metadata \"" + ClassifierInput.PIXEL_BYTES_KEY + "\": true: the pixels 0..255, a byte each, as in an idx file"),
     /** An ML Vector of the pixels. */
     VECTOR("an ML Vector of 784 pixels, 0..255"),
     /** An array of numbers, the pixels. */
@@ -31,6 +39,9 @@ enum ClassifierInput {
 
     /** OpenCV's type codes for 8-bit images of 1, 3 and 4 channels, the only ones Spark's image source writes. */
     private static final List<Integer> EIGHT_BIT_MODES = List.of(0, 16, 24);
+
+    /** The metadata key that marks a binary column as pixels, not as an encoded file. */
+    static final String PIXEL_BYTES_KEY = "mnist_pixel_bytes";
 
     private final String description;
 
@@ -45,7 +56,8 @@ enum ClassifierInput {
             return IMAGE;
         }
         if (type.equals(DataTypes.BinaryType)) {
-            return ENCODED;
+            Metadata metadata = column.metadata();
+            return metadata.contains(PIXEL_BYTES_KEY) && metadata.getBoolean(PIXEL_BYTES_KEY) ? PIXEL_BYTES : ENCODED;
         }
         if (type.equals(SQLDataTypes.VectorType())) {
             return VECTOR;
@@ -55,6 +67,11 @@ enum ClassifierInput {
         }
         throw new IllegalArgumentException("input column \"" + column.name() + "\" is of type " + type.simpleString()
                 + "; MnistClassifierModel reads " + described());
+    }
+
+    /** The metadata of a binary column of {@link #PIXEL_BYTES}. */
+    static Metadata pixelBytes() {
+        return new MetadataBuilder().putBoolean(PIXEL_BYTES_KEY, true).build();
     }
 
     /** Every kind, described, for a message. */
@@ -89,6 +106,7 @@ enum ClassifierInput {
         return switch (this) {
             case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))));
             case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)));
+            case PIXEL_BYTES -> unsigned(checked((byte[]) row.get(index), width));
             case VECTOR -> checked(((Vector) row.get(index)).toArray(), width);
             case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray(),
                     width);
@@ -104,6 +122,13 @@ enum ClassifierInput {
         float[] pixels = new float[digit.length];
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = digit[i] & 0xFF;
+        }
+        return pixels;
+    }
+
+    private static byte[] checked(byte[] pixels, int width) throws RejectedImage {
+        if (pixels.length != width) {
+            throw new RejectedImage(pixels.length + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
         }
         return pixels;
     }
