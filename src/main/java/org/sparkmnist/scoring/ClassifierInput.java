@@ -95,22 +95,25 @@ enum ClassifierInput {
     }
 
     /**
-     * The pixels (0..255) of the value at {@code index} of {@code row}: an image is decoded and framed
-     * into 784 as the scoring job does ({@link DigitImage}); pixels given as numbers are taken as they
-     * are, {@code width} of them (784 but for a model trained on idx images of another size).
+     * Writes the pixels (0..255) of the value at {@code index} of {@code row} into {@code features}
+     * from {@code at}, where a minibatch's network input is built, so that no row makes an array of
+     * its own on the way: an image is decoded and framed into 784 as the scoring job does
+     * ({@link DigitImage}); pixels given as numbers or bytes are taken as they are, {@code width} of
+     * them (784 but for a model trained on idx images of another size). A rejected value may have
+     * written part of its place, which the next value overwrites.
      */
-    float[] pixels(Row row, int index, DigitImage digits, int width) throws RejectedImage {
+    void pixels(Row row, int index, DigitImage digits, int width, float[] features, int at) throws RejectedImage {
         if (row.isNullAt(index)) {
             throw new RejectedImage("no input: the input column is null");
         }
-        return switch (this) {
-            case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))));
-            case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)));
-            case PIXEL_BYTES -> unsigned(checked((byte[]) row.get(index), width));
-            case VECTOR -> checked(((Vector) row.get(index)).toArray(), width);
+        switch (this) {
+            case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))), width, features, at);
+            case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)), width, features, at);
+            case PIXEL_BYTES -> unsigned(counted((byte[]) row.get(index), width), width, features, at);
+            case VECTOR -> checked(((Vector) row.get(index)).toArray(), width, features, at);
             case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray(),
-                    width);
-        };
+                    width, features, at);
+        }
     }
 
     /** The bytes of an encoded image file that the value at {@code index} of {@code row} holds: 0 but for {@link #ENCODED}. */
@@ -118,33 +121,33 @@ enum ClassifierInput {
         return this == ENCODED && !row.isNullAt(index) ? ((byte[]) row.get(index)).length : 0;
     }
 
-    private static float[] unsigned(byte[] digit) {
-        float[] pixels = new float[digit.length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = digit[i] & 0xFF;
+    private static void unsigned(byte[] digit, int width, float[] features, int at) {
+        for (int i = 0; i < width; i++) {
+            features[at + i] = digit[i] & 0xFF;
         }
-        return pixels;
     }
 
-    private static byte[] checked(byte[] pixels, int width) throws RejectedImage {
+    private static byte[] counted(byte[] pixels, int width) throws RejectedImage {
         if (pixels.length != width) {
-            throw new RejectedImage(pixels.length + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
+            throw wrongCount(pixels.length, width);
         }
         return pixels;
     }
 
-    private static float[] checked(double[] values, int width) throws RejectedImage {
+    private static void checked(double[] values, int width, float[] features, int at) throws RejectedImage {
         if (values.length != width) {
-            throw new RejectedImage(values.length + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
+            throw wrongCount(values.length, width);
         }
-        float[] pixels = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; i < width; i++) {
             if (!(values[i] >= 0 && values[i] <= 255)) {
                 throw new RejectedImage("pixel " + i + " is " + values[i] + "; pixels are 0..255");
             }
-            pixels[i] = (float) values[i];
+            features[at + i] = (float) values[i];
         }
-        return pixels;
+    }
+
+    private static RejectedImage wrongCount(int pixels, int width) {
+        return new RejectedImage(pixels + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
     }
 
     /**
