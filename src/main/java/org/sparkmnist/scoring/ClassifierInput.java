@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -24,6 +26,12 @@ enum ClassifierInput {
     IMAGE("Spark's image schema (the image data source)"),
     /** The bytes of an image file, as the {@code binaryFile} data source's {@code content}. */
     ENCODED("binary: the bytes of an image file (the binaryFile data source's content)"),
+    /**
+     * The pixels themselves, a byte each: a binary column whose metadata says so ({@link #pixelBytes()}),
+     * as the scoring job reads idx files, so that a row carries its image as it lies in the file and
+     * not as a Vector of doubles that Spark converts on every hand-over.
+     */
+    PIXEL_BYTES("binary with column metadata \"" + ClassifierInput.PIXEL_BYTES_KEY + "\": true: the pixels 0..255, a byte each, as in an idx file"),
     /** An ML Vector of the pixels. */
     VECTOR("an ML Vector of 784 pixels, 0..255"),
     /** An array of numbers, the pixels. */
@@ -31,6 +39,9 @@ enum ClassifierInput {
 
     /** OpenCV's type codes for 8-bit images of 1, 3 and 4 channels, the only ones Spark's image source writes. */
     private static final List<Integer> EIGHT_BIT_MODES = List.of(0, 16, 24);
+
+    /** The metadata key that marks a binary column as pixels, not as an encoded file. */
+    static final String PIXEL_BYTES_KEY = "mnist_pixel_bytes";
 
     private final String description;
 
@@ -45,7 +56,8 @@ enum ClassifierInput {
             return IMAGE;
         }
         if (type.equals(DataTypes.BinaryType)) {
-            return ENCODED;
+            Metadata metadata = column.metadata();
+            return metadata.contains(PIXEL_BYTES_KEY) && metadata.getBoolean(PIXEL_BYTES_KEY) ? PIXEL_BYTES : ENCODED;
         }
         if (type.equals(SQLDataTypes.VectorType())) {
             return VECTOR;
@@ -55,6 +67,11 @@ enum ClassifierInput {
         }
         throw new IllegalArgumentException("input column \"" + column.name() + "\" is of type " + type.simpleString()
                 + "; MnistClassifierModel reads " + described());
+    }
+
+    /** The metadata of a binary column of {@link #PIXEL_BYTES}. */
+    static Metadata pixelBytes() {
+        return new MetadataBuilder().putBoolean(PIXEL_BYTES_KEY, true).build();
     }
 
     /** Every kind, described, for a message. */
@@ -78,21 +95,25 @@ enum ClassifierInput {
     }
 
     /**
-     * The pixels (0..255) of the value at {@code index} of {@code row}: an image is decoded and framed
-     * into 784 as the scoring job does ({@link DigitImage}); pixels given as numbers are taken as they
-     * are, {@code width} of them (784 but for a model trained on idx images of another size).
+     * Writes the pixels (0..255) of the value at {@code index} of {@code row} into {@code features}
+     * from {@code at}, where a minibatch's network input is built, so that no row makes an array of
+     * its own on the way: an image is decoded and framed into 784 as the scoring job does
+     * ({@link DigitImage}); pixels given as numbers or bytes are taken as they are, {@code width} of
+     * them (784 but for a model trained on idx images of another size). A rejected value may have
+     * written part of its place, which the next value overwrites.
      */
-    float[] pixels(Row row, int index, DigitImage digits, int width) throws RejectedImage {
+    void pixels(Row row, int index, DigitImage digits, int width, float[] features, int at) throws RejectedImage {
         if (row.isNullAt(index)) {
             throw new RejectedImage("no input: the input column is null");
         }
-        return switch (this) {
-            case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))));
-            case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)));
-            case VECTOR -> checked(((Vector) row.get(index)).toArray(), width);
+        switch (this) {
+            case IMAGE -> unsigned(digits.convert(picture(row.getStruct(index))), width, features, at);
+            case ENCODED -> unsigned(digits.convert((byte[]) row.get(index)), width, features, at);
+            case PIXEL_BYTES -> unsigned(counted((byte[]) row.get(index), width), width, features, at);
+            case VECTOR -> checked(((Vector) row.get(index)).toArray(), width, features, at);
             case ARRAY -> checked(row.getList(index).stream().mapToDouble(n -> n == null ? Double.NaN : ((Number) n).doubleValue()).toArray(),
-                    width);
-        };
+                    width, features, at);
+        }
     }
 
     /** The bytes of an encoded image file that the value at {@code index} of {@code row} holds: 0 but for {@link #ENCODED}. */
@@ -100,26 +121,33 @@ enum ClassifierInput {
         return this == ENCODED && !row.isNullAt(index) ? ((byte[]) row.get(index)).length : 0;
     }
 
-    private static float[] unsigned(byte[] digit) {
-        float[] pixels = new float[digit.length];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = digit[i] & 0xFF;
+    private static void unsigned(byte[] digit, int width, float[] features, int at) {
+        for (int i = 0; i < width; i++) {
+            features[at + i] = digit[i] & 0xFF;
+        }
+    }
+
+    private static byte[] counted(byte[] pixels, int width) throws RejectedImage {
+        if (pixels.length != width) {
+            throw wrongCount(pixels.length, width);
         }
         return pixels;
     }
 
-    private static float[] checked(double[] values, int width) throws RejectedImage {
+    private static void checked(double[] values, int width, float[] features, int at) throws RejectedImage {
         if (values.length != width) {
-            throw new RejectedImage(values.length + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
+            throw wrongCount(values.length, width);
         }
-        float[] pixels = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; i < width; i++) {
             if (!(values[i] >= 0 && values[i] <= 255)) {
                 throw new RejectedImage("pixel " + i + " is " + values[i] + "; pixels are 0..255");
             }
-            pixels[i] = (float) values[i];
+            features[at + i] = (float) values[i];
         }
-        return pixels;
+    }
+
+    private static RejectedImage wrongCount(int pixels, int width) {
+        return new RejectedImage(pixels + " pixels; the model takes " + width + (width == DigitImage.PIXELS ? " (28x28)" : ""));
     }
 
     /**

@@ -2,6 +2,7 @@ package org.sparkmnist.scoring;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -54,36 +55,32 @@ final class ClassifierPartition implements MapPartitionsFunction<Row, Row> {
     }
 
     private List<Row> score(MultiLayerNetwork network, DigitImage digits, List<Row> inputs) {
-        List<Object> pixelsOrReasons = new ArrayList<>(inputs.size());
+        int width = setup.modelInputs();
+        float[] features = new float[inputs.size() * width];
+        String[] reasons = new String[inputs.size()];
         int good = 0;
-        for (Row row : inputs) {
+        for (int i = 0; i < inputs.size(); i++) {
             try {
-                pixelsOrReasons.add(setup.kind().pixels(row, setup.inputIndex(), digits, setup.modelInputs()));
+                setup.kind().pixels(inputs.get(i), setup.inputIndex(), digits, width, features, good * width);
                 good++;
             } catch (RejectedImage e) {
-                pixelsOrReasons.add(e.getMessage());
+                reasons[i] = e.getMessage();
             }
         }
-        float[][] probabilities = good == 0 ? new float[0][] : forward(network, pixelsOrReasons, good);
+        float[][] probabilities = good == 0 ? new float[0][] : forward(network, features, good);
         List<Row> out = new ArrayList<>(inputs.size());
         int scored = 0;
         for (int i = 0; i < inputs.size(); i++) {
-            out.add(pixelsOrReasons.get(i) instanceof String reason ? appended(inputs.get(i), null, reason)
-                    : appended(inputs.get(i), probabilities[scored++], null));
+            out.add(reasons[i] != null ? appended(inputs.get(i), null, reasons[i]) : appended(inputs.get(i), probabilities[scored++], null));
         }
         return out;
     }
 
-    private float[][] forward(MultiLayerNetwork network, List<Object> pixelsOrReasons, int good) {
+    /** The probabilities of the first {@code good} rows of {@code features}: the network's input is exactly that many rows. */
+    private float[][] forward(MultiLayerNetwork network, float[] features, int good) {
         int width = setup.modelInputs();
-        float[] features = new float[good * width];
-        int row = 0;
-        for (Object pixels : pixelsOrReasons) {
-            if (pixels instanceof float[] digit) {
-                System.arraycopy(digit, 0, features, row++ * width, width);
-            }
-        }
-        return network.output(setup.encoding().features(features, good, width), false).toFloatMatrix();
+        float[] exact = features.length == good * width ? features : Arrays.copyOf(features, good * width);
+        return network.output(setup.encoding().features(exact, good, width), false).toFloatMatrix();
     }
 
     /** {@code input} followed by prediction, probability, raw prediction and rejection: nulls but the last for a reject. */

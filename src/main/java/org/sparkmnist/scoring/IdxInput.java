@@ -15,13 +15,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.network.util.JavaUtils;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.util.TaskCompletionListener;
 import org.sparkmnist.data.ConfigurationBytes;
 import org.sparkmnist.data.IdxHeader;
@@ -92,7 +91,7 @@ final class IdxInput implements ScoringInput {
         Broadcast<byte[]> labelBytes = labels.map(l -> context.broadcast(l.labels())).orElse(null);
         JavaRDD<Row> rows = context.parallelize(IntStream.range(0, chunks).boxed().toList(), chunks)
                 .mapPartitions(new ReadChunk(images, chunks, labelBytes, conf));
-        return spark.createDataFrame(rows, schema.inputType(SQLDataTypes.VectorType()));
+        return spark.createDataFrame(rows, schema.inputType(DataTypes.BinaryType, ClassifierInput.pixelBytes()));
     }
 
     /** Reads the images of the chunks of one partition (one chunk each), lazily, keyed by their index in the file. */
@@ -133,14 +132,13 @@ final class IdxInput implements ScoringInput {
         }
     }
 
-    /** Images {@code start..end} of an open idx stream positioned at {@code start}, as rows of index, label, pixels (a Vector) and no reason. */
+    /** Images {@code start..end} of an open idx stream positioned at {@code start}, as rows of index, label, pixels (a byte each) and no reason. */
     private static final class Images implements Iterator<Row> {
 
         private final DataInputStream in;
         private final int end;
         private final int width;
         private final byte[] labels;
-        private final byte[] pixels;
         private int next;
 
         Images(DataInputStream in, int start, int end, int width, byte[] labels) {
@@ -149,7 +147,6 @@ final class IdxInput implements ScoringInput {
             this.end = end;
             this.width = width;
             this.labels = labels;
-            this.pixels = new byte[width];
         }
 
         @Override
@@ -162,18 +159,16 @@ final class IdxInput implements ScoringInput {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
+            // A fresh array per row: Spark may hold the row (and so its bytes) after next() returns.
+            byte[] pixels = new byte[width];
             try {
                 in.readFully(pixels);
             } catch (IOException e) {
                 // The file was checked whole on the driver: a short read now means it changed since, which no retry fixes.
                 throw new UncheckedIOException("reading image " + next, e);
             }
-            double[] values = new double[width];
-            for (int i = 0; i < width; i++) {
-                values[i] = pixels[i] & 0xFF;
-            }
             Integer label = labels == null ? null : labels[next] & 0xFF;
-            return RowFactory.create(next++, label, Vectors.dense(values), null);
+            return RowFactory.create(next++, label, pixels, null);
         }
     }
 }

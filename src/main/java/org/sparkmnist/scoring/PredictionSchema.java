@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkmnist.runtime.KnownSecrets;
@@ -119,8 +120,13 @@ final class PredictionSchema implements java.io.Serializable {
      * (its {@code input} is then null), null otherwise.
      */
     StructType inputType(DataType input) {
+        return inputType(input, Metadata.empty());
+    }
+
+    /** {@link #inputType(DataType)}, its {@code input} column carrying {@code metadata} (what kind of input it is). */
+    StructType inputType(DataType input, Metadata metadata) {
         return DataTypes.createStructType(List.of(DataTypes.createStructField(identity, identityType(), false),
-                DataTypes.createStructField(LABEL, DataTypes.IntegerType, true), DataTypes.createStructField(INPUT, input, true),
+                DataTypes.createStructField(LABEL, DataTypes.IntegerType, true), DataTypes.createStructField(INPUT, input, true, metadata),
                 DataTypes.createStructField(UNREAD, DataTypes.StringType, true)));
     }
 

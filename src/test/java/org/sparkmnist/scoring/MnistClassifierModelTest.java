@@ -193,6 +193,33 @@ class MnistClassifierModelTest {
     }
 
     @Test
+    void aBinaryColumnMarkedAsPixelBytesIsScoredAsTheVectorOfTheSamePixels() {
+        byte[] digit = Images.mnistLikeDigit(new Random(4));
+        double[] pixels = new double[digit.length];
+        for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = digit[p] & 0xFF;
+        }
+        StructType schema = new StructType().add("pixels", SQLDataTypes.VectorType())
+                .add(DataTypes.createStructField("bytes", DataTypes.BinaryType, true, ClassifierInput.pixelBytes()));
+        Dataset<Row> frame = spark.createDataFrame(List.of(RowFactory.create(Vectors.dense(pixels), digit)), schema);
+        MnistClassifierModel model = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setRejectionCol("reason");
+        Row fromBytes = model.copy(new org.apache.spark.ml.param.ParamMap()).setInputCol("bytes").transform(frame)
+                .select("probability", "reason").first();
+        Row fromVector = model.setInputCol("pixels").transform(frame).select("probability").first();
+        assertNull(fromBytes.get(1));
+        assertEquals(fromVector.get(0), fromBytes.get(0));
+    }
+
+    @Test
+    void pixelBytesOfTheWrongCountAreRejectedWithTheCountsNotDecodedAsAFile() {
+        StructType schema = new StructType().add(DataTypes.createStructField("bytes", DataTypes.BinaryType, true, ClassifierInput.pixelBytes()));
+        Row row = MnistClassifierModel.fromRun(dir.resolve("run").toString(), "mlp").setInputCol("bytes").setRejectionCol("reason")
+                .transform(spark.createDataFrame(List.of(RowFactory.create((Object) new byte[783])), schema)).select("prediction", "reason").first();
+        assertNull(row.get(0));
+        assertEquals("783 pixels; the model takes 784 (28x28)", row.getString(1));
+    }
+
+    @Test
     void theRawPredictionIsEachClasssLogProbability() {
         double[] pixels = new double[784];
         for (int p = 0; p < pixels.length; p += 3) {
