@@ -3,11 +3,6 @@ package org.sparkmnist.scoring;
 /** How many inputs a scoring run saw, how many of them it rejected, and how many had a label. */
 record ScoringCounts(long inputs, long rejects, long withLabel) {
 
-    /** Counts of a run whose labels are not counted. */
-    ScoringCounts(long inputs, long rejects) {
-        this(inputs, rejects, 0);
-    }
-
     long predictions() {
         return inputs - rejects;
     }

@@ -15,26 +15,26 @@ class RejectBudgetTest {
 
     @Test
     void aShareUpToTheLimitIsAllowedAndOneMoreIsNot() {
-        assertTrue(RejectBudget.allows(new ScoringCounts(100, 1), 0.01));
-        assertFalse(RejectBudget.allows(new ScoringCounts(100, 2), 0.01));
-        assertTrue(RejectBudget.allows(new ScoringCounts(303, 3), 0.01), "3 of 303 is 0.99%");
-        assertFalse(RejectBudget.allows(new ScoringCounts(299, 3), 0.01), "3 of 299 is 1.003%");
-        assertTrue(RejectBudget.allows(new ScoringCounts(10_000_000, 100_000), 0.01));
-        assertFalse(RejectBudget.allows(new ScoringCounts(10_000_000, 100_001), 0.01));
+        assertTrue(RejectBudget.allows(new ScoringCounts(100, 1, 0), 0.01));
+        assertFalse(RejectBudget.allows(new ScoringCounts(100, 2, 0), 0.01));
+        assertTrue(RejectBudget.allows(new ScoringCounts(303, 3, 0), 0.01), "3 of 303 is 0.99%");
+        assertFalse(RejectBudget.allows(new ScoringCounts(299, 3, 0), 0.01), "3 of 299 is 1.003%");
+        assertTrue(RejectBudget.allows(new ScoringCounts(10_000_000, 100_000, 0), 0.01));
+        assertFalse(RejectBudget.allows(new ScoringCounts(10_000_000, 100_001, 0), 0.01));
     }
 
     @Test
     void noneAndAllAreTheLimitsExtremes() {
-        assertTrue(RejectBudget.allows(new ScoringCounts(5, 0), 0));
-        assertFalse(RejectBudget.allows(new ScoringCounts(5, 1), 0), "0 tolerates no reject");
-        assertTrue(RejectBudget.allows(new ScoringCounts(5, 5), 1), "1 tolerates all");
-        assertTrue(RejectBudget.allows(new ScoringCounts(99, 0), 0.01), "no reject is always within");
+        assertTrue(RejectBudget.allows(new ScoringCounts(5, 0, 0), 0));
+        assertFalse(RejectBudget.allows(new ScoringCounts(5, 1, 0), 0), "0 tolerates no reject");
+        assertTrue(RejectBudget.allows(new ScoringCounts(5, 5, 0), 1), "1 tolerates all");
+        assertTrue(RejectBudget.allows(new ScoringCounts(99, 0, 0), 0.01), "no reject is always within");
     }
 
     @Test
     void tooManyRejectsAreBadInputThatShowsSomeOfThem() {
-        assertDoesNotThrow(() -> RejectBudget.check(new ScoringCounts(200, 2), 0.01, List.of()));
-        String message = assertThrows(BadInputException.class, () -> RejectBudget.check(new ScoringCounts(200, 3), 0.01,
+        assertDoesNotThrow(() -> RejectBudget.check(new ScoringCounts(200, 2, 0), 0.01, List.of()));
+        String message = assertThrows(BadInputException.class, () -> RejectBudget.check(new ScoringCounts(200, 3, 0), 0.01,
                 List.of("file:/in/a.png: empty file", "file:/in/b.png: not an image"))).getMessage();
         assertEquals("3 of 200 inputs (1.50%) were rejected, more than score.max-reject-share = 0.01 allows; nothing was written;"
                 + " e.g. file:/in/a.png: empty file; file:/in/b.png: not an image", message);
