@@ -33,13 +33,16 @@ public final class DigitImage implements Serializable {
     /** Least difference, of 255, between a digit's strongest ink and its background. */
     static final float MIN_CONTRAST = 32;
 
+    /** The most bytes a Java array holds, and so an image file read whole. */
+    static final long LARGEST_FILE_BYTES = Integer.MAX_VALUE - 8;
+
     private final Inversion inversion;
     private final long maxPixels;
     private final long maxFileBytes;
 
     /** With no limit on a file's size but what a byte array holds: for bytes that are in memory already. */
     public DigitImage(Inversion inversion, long maxPixels) {
-        this(inversion, maxPixels, Integer.MAX_VALUE - 8);
+        this(inversion, maxPixels, LARGEST_FILE_BYTES);
     }
 
     public DigitImage(Inversion inversion, long maxPixels, long maxFileBytes) {

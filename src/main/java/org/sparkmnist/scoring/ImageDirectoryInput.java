@@ -241,7 +241,7 @@ final class ImageDirectoryInput implements ScoringInput {
                 throw new RejectedImage(ImageFileDecoder.EMPTY);
             }
             DigitImage.checkFileSize(length, maxFileBytes);
-            if (length > Integer.MAX_VALUE - 8) {
+            if (length > DigitImage.LARGEST_FILE_BYTES) {
                 throw new RejectedImage("file of " + length + " bytes is larger than an image file can be here (2 GiB)");
             }
             Path file = new Path(path);
