@@ -1,13 +1,13 @@
 package org.sparkmnist.scoring;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -15,6 +15,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.StructType;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.sparkmnist.config.PredictionFormat;
 import org.sparkmnist.runtime.KnownSecrets;
@@ -54,10 +56,18 @@ final class ScoredInputs implements AutoCloseable {
         return new ScoredInputs(frame, schema, input.labelled(), classifier);
     }
 
-    /** How many inputs there were and how many were rejected: the action that scores them. */
+    /**
+     * How many inputs there were, how many were rejected and how many had a label: the action that
+     * scores them: the job that builds the cache (adaptive execution runs it on its own), then one
+     * that counts the cached rows where they are. An aggregation would add a shuffle, which adaptive
+     * execution runs as two jobs, each planned and its code generated on the driver first.
+     */
     ScoringCounts counts() {
-        Row totals = rows.agg(count(lit(1)), count(col(PredictionSchema.REASON)), count(col(PredictionSchema.LABEL))).first();
-        return new ScoringCounts(totals.getLong(0), totals.getLong(1), totals.getLong(2));
+        StructType type = rows.schema();
+        long[] totals = rows.queryExecution().toRdd().toJavaRDD()
+                .mapPartitions(new CountRows(type.fieldIndex(PredictionSchema.REASON), type.fieldIndex(PredictionSchema.LABEL)))
+                .fold(new long[3], CountRows::sum);
+        return new ScoringCounts(totals[0], totals[1], totals[2]);
     }
 
     /**
@@ -111,6 +121,36 @@ final class ScoredInputs implements AutoCloseable {
             }
         }
         return new LabelledMetrics(evaluation, labelled, correct);
+    }
+
+    /** A partition's rows, its rejects (a reason) and its labelled rows (a label), as one array of three counts. */
+    private static final class CountRows implements FlatMapFunction<Iterator<InternalRow>, long[]> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final int reason;
+        private final int label;
+
+        CountRows(int reason, int label) {
+            this.reason = reason;
+            this.label = label;
+        }
+
+        @Override
+        public Iterator<long[]> call(Iterator<InternalRow> rows) {
+            long[] counts = new long[3];
+            while (rows.hasNext()) {
+                InternalRow row = rows.next();
+                counts[0]++;
+                counts[1] += row.isNullAt(reason) ? 0 : 1;
+                counts[2] += row.isNullAt(label) ? 0 : 1;
+            }
+            return List.of(counts).iterator();
+        }
+
+        static long[] sum(long[] a, long[] b) {
+            return new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+        }
     }
 
     @Override
