@@ -4,7 +4,9 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -12,10 +14,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -96,15 +97,25 @@ final class ImageDirectoryInput implements ScoringInput {
      * each is an input to report as a reject. The other files stay a count, however many there are.
      */
     private static Listing list(FileSystem fs, Path dir, Optional<Path> labels) throws IOException {
-        RemoteIterator<LocatedFileStatus> files = fs.listFiles(dir, true);
+        // listStatus, level by level, as Spark's own file index lists: listFiles' LocatedFileStatus loads every
+        // file's permissions, which Hadoop's local filesystem without its native library does by running a
+        // process per file, and a hidden directory is not descended into at all.
+        Deque<Path> directories = new ArrayDeque<>(List.of(dir));
         long count = 0;
         List<String> empty = new ArrayList<>();
-        while (files.hasNext()) {
-            LocatedFileStatus file = files.next();
-            if (!hiddenBelow(dir, file.getPath()) && labels.map(l -> !l.equals(file.getPath())).orElse(true)) {
-                count++;
-                if (file.getLen() == 0) {
-                    empty.add(file.getPath().toString());
+        while (!directories.isEmpty()) {
+            for (FileStatus entry : fs.listStatus(directories.pop())) {
+                Path path = entry.getPath();
+                if (hiddenBelow(dir, path) || labels.map(l -> l.equals(path)).orElse(false)) {
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    directories.push(path);
+                } else {
+                    count++;
+                    if (entry.getLen() == 0) {
+                        empty.add(path.toString());
+                    }
                 }
             }
         }
