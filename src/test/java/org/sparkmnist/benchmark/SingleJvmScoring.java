@@ -8,15 +8,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
-import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.FileStatus;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,7 +155,7 @@ public final class SingleJvmScoring {
             org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(settings.input().labels().get());
             labelsFile = Optional.of(path.getFileSystem(hadoop).makeQualified(path));
         }
-        List<LocatedFileStatus> files = list(fs, dir, labelsFile);
+        List<FileStatus> files = list(fs, dir, labelsFile);
         if (files.isEmpty()) {
             throw new BadInputException("input directory " + dir + " (score.input.path) holds no files to score");
         }
@@ -167,7 +168,7 @@ public final class SingleJvmScoring {
         long rejects = 0;
 
         long start = System.nanoTime();
-        for (LocatedFileStatus file : files) {
+        for (FileStatus file : files) {
             try {
                 digits.checkFileSize(file.getLen());
                 byte[] bytes = new byte[(int) file.getLen()];
@@ -185,26 +186,30 @@ public final class SingleJvmScoring {
         return new Scored(files.size(), rejects, batches, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The files Spark's file sources would read under {@code dir}: recursively, no name on the way down starting with '_' or '.'. */
-    private static List<LocatedFileStatus> list(FileSystem fs, org.apache.hadoop.fs.Path dir, Optional<org.apache.hadoop.fs.Path> labels)
+    /**
+     * The files Spark's file sources would read under {@code dir}: recursively, skipping names that
+     * start with '_' or '.'. Walked with {@code listStatus}, as Spark lists, not {@code listFiles}: on
+     * the local filesystem without Hadoop's native library, a {@code LocatedFileStatus} loads each
+     * file's permissions by running {@code ls} once per file.
+     */
+    private static List<FileStatus> list(FileSystem fs, org.apache.hadoop.fs.Path dir, Optional<org.apache.hadoop.fs.Path> labels)
             throws IOException {
-        List<LocatedFileStatus> files = new ArrayList<>();
-        RemoteIterator<LocatedFileStatus> listed = fs.listFiles(dir, true);
-        while (listed.hasNext()) {
-            LocatedFileStatus file = listed.next();
-            if (!hiddenBelow(dir, file.getPath()) && !labels.map(file.getPath()::equals).orElse(false)) {
-                files.add(file);
+        List<FileStatus> files = new ArrayList<>();
+        ArrayDeque<org.apache.hadoop.fs.Path> directories = new ArrayDeque<>(List.of(dir));
+        while (!directories.isEmpty()) {
+            for (FileStatus entry : fs.listStatus(directories.pop())) {
+                String name = entry.getPath().getName();
+                if (name.startsWith("_") || name.startsWith(".") || labels.map(entry.getPath()::equals).orElse(false)) {
+                    continue;
+                }
+                if (entry.isDirectory()) {
+                    directories.push(entry.getPath());
+                } else {
+                    files.add(entry);
+                }
             }
         }
+        files.sort(Comparator.comparing(FileStatus::getPath));
         return files;
-    }
-
-    private static boolean hiddenBelow(org.apache.hadoop.fs.Path dir, org.apache.hadoop.fs.Path file) {
-        for (org.apache.hadoop.fs.Path p = file; p != null && !p.equals(dir); p = p.getParent()) {
-            if (p.getName().startsWith("_") || p.getName().startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
     }
 }
