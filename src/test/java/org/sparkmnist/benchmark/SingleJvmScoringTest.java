@@ -144,6 +144,25 @@ class SingleJvmScoringTest {
     }
 
     @Test
+    void filesInSubdirectoriesAreInputsNamedByTheirRelativePathAndHiddenDirectoriesAreNot() throws Exception {
+        Path parent = pngs();
+        Path png = parent.resolve(PngDigits.DIRECTORY);
+        Path first;
+        try (java.util.stream.Stream<Path> files = Files.list(png)) {
+            first = files.sorted().findFirst().orElseThrow();
+        }
+        Files.move(first, Files.createDirectories(png.resolve("batch-2")).resolve(first.getFileName()));
+        Files.copy(png.resolve("batch-2").resolve(first.getFileName()), Files.createDirectories(png.resolve("_temporary")).resolve("x.png"));
+        List<String> csv = new java.util.ArrayList<>(Files.readAllLines(parent.resolve(PngDigits.LABELS)));
+        csv.set(1, "batch-2/" + csv.get(1));
+        Files.write(parent.resolve(PngDigits.LABELS), csv);
+        JsonNode result = score(true, 16, png, parent.resolve(PngDigits.LABELS));
+        assertEquals(IMAGES, result.path("inputs").asInt(), "the moved file counts once, the one under _temporary not at all");
+        assertEquals(IMAGES, result.path("labelled").asInt(), "batch-2/... is labelled by its path relative to the directory");
+        assertEquals(expectedAccuracy(true), result.path("accuracy").asDouble(), 0.0);
+    }
+
+    @Test
     void anInputThatIsNeitherAnIdxFileNorADirectoryIsBadInput() throws Exception {
         Path run = TinyModels.run(dir.resolve("run"), "softmax", network, true);
         Path text = Files.writeString(dir.resolve("digits.txt"), "not an idx file\n");
