@@ -7,8 +7,9 @@
 #   (c) the Spark job on a 2-worker standalone cluster (submit/standalone-cluster.sh + spark-submit.sh),
 #   (d) PyTorch (Debian's python3-torch on Debian's OpenMP OpenBLAS; submit/benchmark/pytorch_mlp.py) on all cores,
 # then the averaging-frequency trade-off, with --scales the cost at k times the data, and the scoring job's
-# throughput (images per second scoring 10,000 and 100,000 images in local mode and on the cluster) against
-# one JVM's MultiLayerNetwork.output on the same images with the same model and minibatch size.
+# throughput (images per second scoring 100,000 and 1,000,000 images in an idx file and 100,000 as a directory
+# of PNG files, in local mode and on the cluster) against one JVM's MultiLayerNetwork.output on the same
+# images with the same model and minibatch size.
 # (a)-(d) run in rounds (--rounds N, default 3), each round running every configuration once, one
 # configuration later than the round before, so that the machine's load falls on all of them alike.
 # Reports seconds per epoch (median of epochs 2..N), time to 98.0% validation accuracy, test accuracy,

@@ -22,9 +22,9 @@ import org.sparkmnist.BadInputException;
  * label is then after the last comma. Blank lines are skipped. Read and checked whole on the driver,
  * before Spark starts: a label per image is a few dozen bytes. What is read is bounded by the
  * directory, whatever the file holds: at most one label per file to score, and no row longer than
- * {@link #LONGEST_LINE}.
+ * {@link #LONGEST_LINE}. Public for the benchmark's one-JVM baseline, which reads the same labels.
  */
-final class LabelsCsv {
+public final class LabelsCsv {
 
     static final String HEADER = "file,label";
     /** Characters of one row: a path four times as long as Linux allows one (4,096), and its label. */
@@ -37,7 +37,7 @@ final class LabelsCsv {
      * @param directory the directory the labels are of, for messages
      * @param files     how many files to score it holds: a label file with more lines is refused at the first line too many
      */
-    static Map<String, Integer> read(Path file, int classes, String directory, long files, Configuration hadoop) {
+    public static Map<String, Integer> read(Path file, int classes, String directory, long files, Configuration hadoop) {
         Map<String, Integer> labels = new HashMap<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(file.getFileSystem(hadoop).open(file), StandardCharsets.UTF_8))) {
             Rows rows = new Rows(in, file);

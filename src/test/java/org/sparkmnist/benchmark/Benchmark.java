@@ -80,7 +80,8 @@ public final class Benchmark {
         // Before anything runs: a config the PyTorch reference cannot train should fail in a second.
         Path recipe = options.runsPytorch() ? pytorchRecipe() : null;
         // Likewise the scoring table's inputs: a size the test set cannot make fails here, not after the training tables.
-        Map<Integer, Path> scoringInputs = ScoringThroughput.writeInputs(work, sourceData(), settings.data(), options.scoringImages());
+        List<ScoringThroughput.Input> scoringInputs = ScoringThroughput.writeInputs(work, sourceData(), settings.data(),
+                options.scoringImages(), options.scoringPngImages());
         document = Files.exists(options.report()) ? Files.readString(options.report()) : "";
         provenance = machine.provenance(options.commandLine());
 
@@ -346,7 +347,7 @@ public final class Benchmark {
     }
 
     /** Scoring throughput with the MLP (b) trained when the comparison ran, else with one trained for the table. */
-    private String scoringTable(boolean comparisonRan, Map<Integer, Path> inputs) throws Exception {
+    private String scoringTable(boolean comparisonRan, List<ScoringThroughput.Input> inputs) throws Exception {
         Path model = comparisonRan ? runs().resolve(LOCAL_RUN) : scoringModel();
         String origin = comparisonRan ? "the MLP (b) trained above (" + settings.train().epochs() + " epochs)"
                 : "an MLP trained for one epoch for this table (a forward pass costs the same however well it was trained)";

@@ -21,7 +21,8 @@ import org.sparkmnist.testing.Scripts;
 /**
  * submit/benchmark.sh as a user runs it, shrunk to a few minutes: two rounds of (a) plain fit and ParallelWrapper,
  * (b) local mode and (d) PyTorch on a slice of real MNIST, then the scoring table at one size (12,000
- * images: the test set and part of its first shifted copy) in one JVM and in local mode. It proves the
+ * images: the test set and part of its first shifted copy), as an idx file and as a directory of PNG
+ * files, in one JVM and in local mode. It proves the
  * command works end to end and reports what it measured; the speeds themselves are for
  * docs/BENCHMARKS.md, never asserted.
  */
@@ -38,7 +39,7 @@ class BenchmarkIT {
                     + "\\| ([0-9,]+) MiB \\|");
     private static final int SCORED = 12_000;
     private static final Pattern SCORING_ROW = Pattern.compile(
-            "\\| 12,000 \\| ([^|]+) \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) s \\| ([0-9.]+)% \\| ([0-9,]+) MiB \\|");
+            "\\| 12,000 \\| (idx|png directory) \\| ([^|]+) \\| ([0-9,]+) \\| ([0-9.]+) \\| ([0-9.]+) \\| ([0-9.]+) s \\| ([0-9.]+)% \\| ([0-9,]+) MiB \\|");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -46,6 +47,7 @@ class BenchmarkIT {
         Path report = dir.resolve("BENCHMARKS.md");
         Files.writeString(report, "# Benchmarks\n\nprose that must survive\n");
         List<String> command = List.of("submit/benchmark.sh", "--rounds", String.valueOf(ROUNDS), "--no-cluster", "--frequencies", "none", "--scoring-images", String.valueOf(SCORED),
+                "--scoring-png", String.valueOf(SCORED),
                 "--report", report.toString(),
                 "data.dir=" + MnistFiles.directory(), "split.train=3000", "split.validation=1000", "train.epochs=2");
         Scripts.Result result = Scripts.run(command, Map.of(), Scripts.REPO.resolve("target/it-logs/benchmark.log"),
@@ -99,7 +101,7 @@ class BenchmarkIT {
         assertScoringTable(written);
     }
 
-    /** One JVM and local mode scored the same 12,000 images with (b)'s MLP, and found the same accuracy. */
+    /** One JVM and local mode scored the same 12,000 images with (b)'s MLP, from idx and from PNG files, and found the same accuracy. */
     private static void assertScoringTable(String written) throws IOException {
         assertTrue(written.contains("<!-- benchmark:scoring -->") && written.contains("<!-- /benchmark:scoring -->"), written);
         assertTrue(written.indexOf("<!-- benchmark:scoring -->") > written.indexOf("<!-- /benchmark:comparison -->"), written);
@@ -107,24 +109,32 @@ class BenchmarkIT {
         List<String> names = new java.util.ArrayList<>();
         List<String> accuracies = new java.util.ArrayList<>();
         while (rows.find()) {
-            names.add(rows.group(1).strip());
-            assertTrue(Integer.parseInt(rows.group(2).replace(",", "")) > 0, "images/s in " + rows.group());
-            assertTrue(Double.parseDouble(rows.group(5)) > Double.parseDouble(rows.group(3)), "the command outlasts its scoring: " + rows.group());
-            accuracies.add(rows.group(6));
+            names.add(rows.group(1) + ": " + rows.group(2).strip());
+            assertTrue(Integer.parseInt(rows.group(3).replace(",", "")) > 0, "images/s in " + rows.group());
+            assertTrue(Double.parseDouble(rows.group(6)) > Double.parseDouble(rows.group(4)), "the command outlasts its scoring: " + rows.group());
+            accuracies.add(rows.group(7));
         }
-        assertEquals(2, names.size(), "the scoring rows, one JVM and local mode, in\n" + written);
-        assertTrue(names.get(0).startsWith("one JVM") && names.get(1).startsWith("Spark local mode"), names.toString());
+        assertEquals(4, names.size(), "the scoring rows, one JVM and local mode on idx and on PNG files, in\n" + written);
+        assertTrue(names.get(0).startsWith("idx: one JVM") && names.get(1).startsWith("idx: Spark local mode")
+                && names.get(2).startsWith("png directory: one JVM") && names.get(3).startsWith("png directory: Spark local mode"),
+                names.toString());
         assertTrue(written.contains("the MLP (b) trained above"), "the scoring table names its model:\n" + written);
 
-        // The same model in the same normalisation on the same images: the same accuracy, to the image.
+        // The same model in the same normalisation on the same images: the same accuracy, to the image, in either form.
         Path work = Scripts.REPO.resolve("target/benchmark");
-        JsonNode single = JSON.readTree(work.resolve("scoring-single-" + SCORED + ".json").toFile());
-        JsonNode local = JSON.readTree(work.resolve("scores/scoring-local-" + SCORED + "/summary.json").toFile());
-        assertEquals(SCORED, single.path("inputs").asLong());
-        assertEquals(SCORED, local.path("inputs").asLong());
-        assertEquals(single.path("correct").asLong(), local.path("correct").asLong(), "correct predictions, one JVM against local mode");
-        // Trained on 3,000 examples for two epochs, and scoring shifted digits too: well above chance.
-        assertTrue(local.path("accuracy").asDouble() > 0.7, "accuracy " + local.path("accuracy"));
-        assertEquals(accuracies.get(0), accuracies.get(1), "the table's accuracies");
+        long correct = -1;
+        for (String name : List.of("scoring-single-" + SCORED + ".json", "scores/scoring-local-" + SCORED + "/summary.json",
+                "scoring-single-" + SCORED + "-png.json", "scores/scoring-local-" + SCORED + "-png/summary.json")) {
+            JsonNode result = JSON.readTree(work.resolve(name).toFile());
+            assertEquals(SCORED, result.path("inputs").asLong(), name);
+            assertEquals(0, result.path("rejects").asLong(), name);
+            if (correct < 0) {
+                correct = result.path("correct").asLong();
+                // Trained on 3,000 examples for two epochs, and scoring shifted digits too: well above chance.
+                assertTrue(result.path("accuracy").asDouble() > 0.7, name + ": accuracy " + result.path("accuracy"));
+            }
+            assertEquals(correct, result.path("correct").asLong(), "correct predictions in " + name + " against one JVM on idx");
+        }
+        assertEquals(1, accuracies.stream().distinct().count(), "the table's accuracies: " + accuracies);
     }
 }

@@ -10,11 +10,12 @@ import org.sparkmnist.BadInputException;
  * passed to every configuration alike.
  *
  * @param rounds        how many times the comparison runs each configuration, interleaved; its table gives the medians
- * @param scoringImages the input sizes of the scoring-throughput table; empty: no such table
+ * @param scoringImages    the sizes at which the scoring-throughput table scores an idx file
+ * @param scoringPngImages the sizes at which it scores a directory of PNG files; both empty: no such table
  * @param scoringOnly   only the scoring-throughput table: no training comparison, no frequency table
  */
 record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> scales, int scaleEpochs, boolean cluster, boolean pytorch,
-                        List<Integer> scoringImages, boolean scoringOnly, Path report,
+                        List<Integer> scoringImages, List<Integer> scoringPngImages, boolean scoringOnly, Path report,
                         List<String> jobArgs,
                         String commandLine) {
 
@@ -23,7 +24,8 @@ record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> sca
 
     static final String USAGE = String.join("\n",
             "usage: submit/benchmark.sh [--rounds N] [--frequencies F,F,...] [--scales K,K,...] [--scale-epochs N] [--no-cluster] [--no-pytorch]",
-            "                           [--scoring | --no-scoring] [--scoring-images N,N,...] [--report FILE] [FILE.conf ...] [key=value ...]",
+            "                           [--scoring | --no-scoring] [--scoring-images N,N,...] [--scoring-png N,N,...] [--report FILE]",
+            "                           [FILE.conf ...] [key=value ...]",
             "  --rounds       rounds of the comparison, each running (a) (b) (c) (d) once in rotating order (default 3); the",
             "                 table gives each one's median and min-max over the rounds, and every ratio is of medians",
             "  --frequencies  averaging frequencies for the trade-off table (default 5,20,80; 'none' skips it)",
@@ -34,8 +36,11 @@ record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> sca
             "                 libopenblas0-openmp)",
             "  --scoring      only the scoring-throughput table (it then trains its own MLP for one epoch first)",
             "  --no-scoring   skip the scoring-throughput table",
-            "  --scoring-images  images the scoring table scores, e.g. 10000,100000 (the default): MNIST's test set, then its",
-            "                 shifted copies, up to 17 x 10,000",
+            "  --scoring-images  sizes at which the scoring table scores an idx file (default 100000,1000000; 'none' skips them):",
+            "                 MNIST's test set, then its copies shifted by up to 3 pixels, then its training set likewise, up to",
+            "                 49 x 70,000 images",
+            "  --scoring-png  sizes at which it scores the same images as a directory of PNG files (default 100000; 'none' skips",
+            "                 them)",
             "  --report       the Markdown file the tables go into (default docs/BENCHMARKS.md)");
 
     /** (d) runs unless left out, and never with the scoring table alone, which trains nothing against PyTorch. */
@@ -50,7 +55,8 @@ record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> sca
         int scaleEpochs = 3;
         boolean cluster = true;
         boolean pytorch = true;
-        List<Integer> scoringImages = List.of(10_000, 100_000);
+        List<Integer> scoringImages = List.of(100_000, 1_000_000);
+        List<Integer> scoringPngImages = List.of(100_000);
         boolean scoringOnly = false;
         boolean noScoring = false;
         List<String> trainingTableOptions = new ArrayList<>();
@@ -77,26 +83,27 @@ record BenchmarkOptions(int rounds, List<Integer> frequencies, List<Integer> sca
                 case "--scoring" -> scoringOnly = true;
                 case "--no-scoring" -> noScoring = true;
                 case "--scoring-images" -> scoringImages = numbers(arg, value(args, ++i, arg));
+                case "--scoring-png" -> scoringPngImages = numbers(arg, value(args, ++i, arg));
                 case "--report" -> report = Path.of(value(args, ++i, arg));
                 default -> {
                     if (arg.startsWith("--")) {
                         throw new BadInputException("unknown benchmark option " + arg + "; expected one of --rounds, --frequencies, "
-                                + "--scales, --scale-epochs, --no-cluster, --no-pytorch, --scoring, --no-scoring, --scoring-images, --report");
+                                + "--scales, --scale-epochs, --no-cluster, --no-pytorch, --scoring, --no-scoring, --scoring-images, --scoring-png, --report");
                     }
                     jobArgs.add(arg);
                 }
             }
         }
-        if (scoringOnly && (noScoring || scoringImages.isEmpty())) {
-            throw new BadInputException("--scoring runs only the scoring table, and " + (noScoring ? "--no-scoring" : "--scoring-images none")
-                    + " leaves it out; give one or the other");
+        if (scoringOnly && (noScoring || scoringImages.isEmpty() && scoringPngImages.isEmpty())) {
+            throw new BadInputException("--scoring runs only the scoring table, and " + (noScoring ? "--no-scoring"
+                    : "--scoring-images none with --scoring-png none") + " leaves it out; give one or the other");
         }
         if (scoringOnly && !trainingTableOptions.isEmpty()) {
             throw new BadInputException("--scoring runs only the scoring table; " + String.join(" and ", trainingTableOptions)
                     + " belong to the training tables it leaves out");
         }
         return new BenchmarkOptions(rounds, scoringOnly ? List.of() : frequencies, scales, scaleEpochs, cluster, pytorch,
-                noScoring ? List.of() : scoringImages, scoringOnly, report, jobArgs, String.join(" ", prepend("submit/benchmark.sh", args)));
+                noScoring ? List.of() : scoringImages, noScoring ? List.of() : scoringPngImages, scoringOnly, report, jobArgs, String.join(" ", prepend("submit/benchmark.sh", args)));
     }
 
     private static String value(List<String> args, int i, String option) {

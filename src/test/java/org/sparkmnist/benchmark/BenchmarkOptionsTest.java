@@ -34,7 +34,8 @@ class BenchmarkOptionsTest {
         assertTrue(options.pytorch());
         assertFalse(options.frequencies().isEmpty());
         assertTrue(options.scales().isEmpty());
-        assertEquals(List.of(10_000, 100_000), options.scoringImages(), "the scoring table at 10,000 and 100,000 images");
+        assertEquals(List.of(100_000, 1_000_000), options.scoringImages(), "the scoring table's idx rows at 100,000 and 1,000,000 images");
+        assertEquals(List.of(100_000), options.scoringPngImages(), "its PNG-directory rows at 100,000");
         assertFalse(options.scoringOnly());
         assertEquals(Path.of("docs", "BENCHMARKS.md"), options.report());
         assertEquals(3, options.rounds(), "three rounds: a median no single slow round sets");
@@ -62,15 +63,19 @@ class BenchmarkOptionsTest {
         BenchmarkOptions alone = BenchmarkOptions.parse(List.of("--scoring", "--no-cluster", "score.batch-size=512"));
         assertTrue(alone.scoringOnly());
         assertTrue(alone.frequencies().isEmpty(), "no frequency table without the comparison");
-        assertEquals(List.of(10_000, 100_000), alone.scoringImages());
+        assertEquals(List.of(100_000, 1_000_000), alone.scoringImages());
         assertFalse(alone.cluster());
         assertEquals(List.of("score.batch-size=512"), alone.jobArgs());
 
         BenchmarkOptions sized = BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "2000,12000"));
         assertEquals(List.of(2000, 12000), sized.scoringImages());
 
+        BenchmarkOptions pngs = BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "none", "--scoring-png", "3000"));
+        assertTrue(pngs.scoringImages().isEmpty());
+        assertEquals(List.of(3000), pngs.scoringPngImages(), "PNG rows alone are a scoring table too");
         BenchmarkOptions without = BenchmarkOptions.parse(List.of("--no-scoring"));
         assertTrue(without.scoringImages().isEmpty());
+        assertTrue(without.scoringPngImages().isEmpty());
         assertFalse(without.scoringOnly());
         assertFalse(without.frequencies().isEmpty(), "the training tables still run");
         assertTrue(BenchmarkOptions.parse(List.of("--scoring-images", "none")).scoringImages().isEmpty());
@@ -80,8 +85,8 @@ class BenchmarkOptionsTest {
     void scoringAloneCannotBeCombinedWithWhatItLeavesOut() {
         assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--no-scoring")))
                 .getMessage().contains("--no-scoring"));
-        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "none")))
-                .getMessage().contains("--scoring-images none"));
+        assertTrue(assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scoring", "--scoring-images", "none",
+                "--scoring-png", "none"))).getMessage().contains("--scoring-images none with --scoring-png none"));
         String scales = assertThrows(BadInputException.class, () -> BenchmarkOptions.parse(List.of("--scales", "1,4", "--scoring")))
                 .getMessage();
         assertTrue(scales.contains("--scoring runs only the scoring table") && scales.contains("--scales"), scales);

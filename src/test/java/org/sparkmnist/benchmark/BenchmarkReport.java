@@ -140,18 +140,18 @@ final class BenchmarkReport {
     }
 
     /**
-     * Scoring throughput: per input size, each configuration's images per second over its scoring
-     * span, against one JVM's at the same size; the whole command's wall time, accuracy and memory;
-     * then the notes on what was scored and how.
+     * Scoring throughput: per input (a size and a form, idx or a PNG directory), each configuration's
+     * images per second over its scoring span, against one JVM's on the same input; the whole
+     * command's wall time, accuracy and memory; then the notes on what was scored and how.
      */
     static String scoring(List<ScoringComparison> sizes, List<String> notes) {
-        StringBuilder table = new StringBuilder("| images | configuration | images/s | scoring s | images/s relative to one JVM "
+        StringBuilder table = new StringBuilder("| images | input | configuration | images/s | scoring s | images/s relative to one JVM "
                 + "| command wall time | accuracy | driver (or only process) peak RSS | executor peak RSS |\n"
-                + "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (ScoringComparison size : sizes) {
             for (ScoringMeasurement m : size.rows()) {
-                table.append(String.format(Locale.ROOT, "| %,d | %s | %,.0f | %.2f | %s | %.1f s | %s | %s | %s |\n", m.images(), m.name(),
-                        m.imagesPerSecond(), m.scoringSeconds(), ratio(size.relativeToSingleJvm(m)), m.commandSeconds(),
+                table.append(String.format(Locale.ROOT, "| %,d | %s | %s | %,.0f | %.2f | %s | %.1f s | %s | %s | %s |\n", m.images(),
+                        size.input(), m.name(), m.imagesPerSecond(), m.scoringSeconds(), ratio(size.relativeToSingleJvm(m)), m.commandSeconds(),
                         m.accuracy().map(a -> String.format(Locale.ROOT, "%.2f%%", 100 * a)).orElse("-"), mib(m.driverPeakMb()),
                         mib(m.executorPeakMb())));
             }

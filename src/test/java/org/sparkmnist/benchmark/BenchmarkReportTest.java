@@ -128,22 +128,27 @@ class BenchmarkReportTest {
     }
 
     @Test
-    void scoringThroughputIsComparedWithOneJvmAtTheSameSize() {
+    void scoringThroughputIsComparedWithOneJvmOnTheSameInput() {
         ScoringMeasurement single = new ScoringMeasurement("one JVM", 10_000, 0.5, 4.0, Optional.of(0.9816), 900, 0);
         ScoringMeasurement local = new ScoringMeasurement("local", 10_000, 1.25, 14.25, Optional.of(0.9816), 1500, 0);
+        ScoringMeasurement pngSingle = new ScoringMeasurement("one JVM", 10_000, 2.0, 6.0, Optional.of(0.9816), 800, 0);
+        ScoringMeasurement pngLocal = new ScoringMeasurement("local", 10_000, 2.5, 16.0, Optional.of(0.9816), 1400, 0);
         ScoringMeasurement bigSingle = new ScoringMeasurement("one JVM", 100_000, 4.0, 9.0, Optional.empty(), 950, 0);
         ScoringMeasurement bigLocal = new ScoringMeasurement("local", 100_000, 5.0, 20.0, Optional.empty(), 1600, 0);
         ScoringMeasurement bigCluster = new ScoringMeasurement("cluster", 100_000, 10.0, 30.0, Optional.empty(), 700, 800);
-        String table = BenchmarkReport.scoring(List.of(new ScoringComparison(10_000, single, local, Optional.empty()),
-                new ScoringComparison(100_000, bigSingle, bigLocal, Optional.of(bigCluster))), List.of("a note"));
+        String table = BenchmarkReport.scoring(List.of(new ScoringComparison(10_000, "idx", single, local, Optional.empty()),
+                new ScoringComparison(10_000, "png directory", pngSingle, pngLocal, Optional.empty()),
+                new ScoringComparison(100_000, "idx", bigSingle, bigLocal, Optional.of(bigCluster))), List.of("a note"));
         List<String> lines = table.lines().toList();
-        assertTrue(lines.get(0).startsWith("| images | configuration | images/s | scoring s | images/s relative to one JVM |"), table);
-        assertEquals("| 10,000 | one JVM | 20,000 | 0.50 | 1.00 | 4.0 s | 98.16% | 900 MiB | (in driver) |", lines.get(2));
-        assertEquals("| 10,000 | local | 8,000 | 1.25 | 0.40 | 14.3 s | 98.16% | 1,500 MiB | (in driver) |", lines.get(3));
+        assertTrue(lines.get(0).startsWith("| images | input | configuration | images/s | scoring s | images/s relative to one JVM |"), table);
+        assertEquals("| 10,000 | idx | one JVM | 20,000 | 0.50 | 1.00 | 4.0 s | 98.16% | 900 MiB | (in driver) |", lines.get(2));
+        assertEquals("| 10,000 | idx | local | 8,000 | 1.25 | 0.40 | 14.3 s | 98.16% | 1,500 MiB | (in driver) |", lines.get(3));
+        // The PNG rows against one JVM reading the same PNG files: 10,000 / 2.5 s over 10,000 / 2 s.
+        assertEquals("| 10,000 | png directory | local | 4,000 | 2.50 | 0.80 | 16.0 s | 98.16% | 1,400 MiB | (in driver) |", lines.get(5));
         // Each size against its own one-JVM row: 100,000 / 5 s over 100,000 / 4 s.
-        assertEquals("| 100,000 | local | 20,000 | 5.00 | 0.80 | 20.0 s | - | 1,600 MiB | (in driver) |", lines.get(5));
-        assertEquals("| 100,000 | cluster | 10,000 | 10.00 | 0.40 | 30.0 s | - | 700 MiB | 800 MiB |", lines.get(6));
-        assertEquals(7, lines.stream().filter(l -> l.startsWith("|")).count(), "header, rule and five rows:\n" + table);
+        assertEquals("| 100,000 | idx | local | 20,000 | 5.00 | 0.80 | 20.0 s | - | 1,600 MiB | (in driver) |", lines.get(7));
+        assertEquals("| 100,000 | idx | cluster | 10,000 | 10.00 | 0.40 | 30.0 s | - | 700 MiB | 800 MiB |", lines.get(8));
+        assertEquals(9, lines.stream().filter(l -> l.startsWith("|")).count(), "header, rule and seven rows:\n" + table);
         assertTrue(table.endsWith("\n\na note\n"), table);
     }
 

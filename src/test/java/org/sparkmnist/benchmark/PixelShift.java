@@ -1,5 +1,6 @@
 package org.sparkmnist.benchmark;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,6 +24,45 @@ public record PixelShift(int dx, int dy, String name) {
             new PixelShift(0, 2, "down 2"), new PixelShift(0, -2, "up 2"),
             new PixelShift(2, 2, "down-right 2"), new PixelShift(-2, 2, "down-left 2"),
             new PixelShift(2, -2, "up-right 2"), new PixelShift(-2, -2, "up-left 2"));
+
+    /**
+     * Every shift of at most three pixels each way, 49 in all: {@link #COPIES} first, in their order,
+     * then the others ring by ring (two pixels, then three), each ring top row to bottom row, left to
+     * right. Three pixels is within MNIST's margin: its digits are fitted into the middle 20x20 of the
+     * 28x28 image, so a digit moved this far keeps nearly all of its strokes and reads as the same digit.
+     */
+    public static final List<PixelShift> WITHIN_THREE = withinThree();
+
+    private static List<PixelShift> withinThree() {
+        List<PixelShift> shifts = new ArrayList<>(COPIES);
+        for (int ring = 2; ring <= 3; ring++) {
+            for (int dy = -ring; dy <= ring; dy++) {
+                for (int dx = -ring; dx <= ring; dx++) {
+                    if (Math.max(Math.abs(dx), Math.abs(dy)) != ring) {
+                        continue;
+                    }
+                    int x = dx;
+                    int y = dy;
+                    if (shifts.stream().noneMatch(s -> s.dx() == x && s.dy() == y)) {
+                        shifts.add(new PixelShift(dx, dy, name(dx, dy)));
+                    }
+                }
+            }
+        }
+        return List.copyOf(shifts);
+    }
+
+    /** "right 3, up 1": the horizontal move, then the vertical one. */
+    private static String name(int dx, int dy) {
+        List<String> parts = new ArrayList<>();
+        if (dx != 0) {
+            parts.add((dx > 0 ? "right " : "left ") + Math.abs(dx));
+        }
+        if (dy != 0) {
+            parts.add((dy > 0 ? "down " : "up ") + Math.abs(dy));
+        }
+        return String.join(", ", parts);
+    }
 
     /** Writes the shifted {@code source} (rows x cols, row-major) into {@code target}. */
     public void apply(byte[] source, byte[] target, int rows, int cols) {

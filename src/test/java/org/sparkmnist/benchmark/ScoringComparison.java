@@ -5,10 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The scoring-throughput table's rows for one input size: one JVM's {@code model.output}, the
- * scoring job in local mode and, when it ran, on the standalone cluster.
+ * The scoring-throughput table's rows for one input, of a size and a form ({@code input}: "idx",
+ * "png directory"): one JVM's {@code model.output}, the scoring job in local mode and, when it ran,
+ * on the standalone cluster.
  */
-record ScoringComparison(int images, ScoringMeasurement singleJvm, ScoringMeasurement local, Optional<ScoringMeasurement> cluster) {
+record ScoringComparison(int images, String input, ScoringMeasurement singleJvm, ScoringMeasurement local, Optional<ScoringMeasurement> cluster) {
 
     /** Table order: one JVM, local mode, cluster. */
     List<ScoringMeasurement> rows() {
