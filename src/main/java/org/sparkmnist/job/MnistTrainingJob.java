@@ -37,6 +37,8 @@ import org.sparkmnist.training.RoundTransport;
 import org.sparkmnist.training.TestEvaluator;
 import org.sparkmnist.training.TestResult;
 import org.sparkmnist.training.TrainingRun;
+import org.sparkmnist.training.TrainingWarmup;
+import org.sparkmnist.training.WarmupFit;
 
 /**
  * The Keras MNIST tutorial as a Spark job: load the idx files, split 50k/10k/10k, train every
@@ -106,12 +108,16 @@ public final class MnistTrainingJob {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark(),
                 // Averaging rounds move the parameters and updater state: ND4J arrays in one bulk copy, results in the task's message.
                 RoundTransport::configure)) {
+            DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
+            // The JVMs compile the training path on throwaway networks while the split is staged, not in epoch 1.
+            TrainingWarmup warmup = TrainingWarmup.start(spark, WarmupFit.of(settings.models(), settings.data(), settings.train()),
+                    trainer.workers());
             // Minibatch files are written once per run; every epoch and every model reads the same ones.
             Encoding encoding = Encoding.of(settings.data());
             StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split,
                     run.scratch("train"), run.scratch("validation"));
             DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
-            DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
+            warmup.await();
 
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {

@@ -173,6 +173,20 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void aWarmUpBeforeTrainingLeavesTheTrainedParametersBitIdentical() throws Exception {
+        INDArray unwarmed = trainedOnce().run().network().params();
+        String configuration = NetworkFactory.configuration(settings.models().get(0), SIDE * SIDE, CLASSES).toJson();
+        // As the job does it: the warm-up started, then awaited, then the same training from the same fresh network.
+        TrainingWarmup.start(spark, new WarmupFit(List.of(configuration), ENCODING, SIDE * SIDE, BATCH, 6, 2), 2).await();
+
+        TrainingRun run = new DistributedTrainer(spark, settings.train()).train("mlp", freshNetwork(), staged, List.of(), (m, n) -> { });
+
+        assertEquals(unwarmed, run.network().params());
+        assertEquals(trainedOnce().run().history().stream().map(EpochMetrics::valLoss).toList(),
+                run.history().stream().map(EpochMetrics::valLoss).toList());
+    }
+
+    @Test
     void aResumedModelTrainsOnlyTheEpochsItLacks() throws Exception {
         EpochMetrics first = new EpochMetrics(1, 2.5, 1.0, 0.5, 1.0, 0.5);
         List<Offered> offers = new ArrayList<>();
