@@ -175,11 +175,13 @@ class DistributedTrainerTest {
     @Test
     void aWarmUpBeforeTrainingLeavesTheTrainedParametersBitIdentical() throws Exception {
         INDArray unwarmed = trainedOnce().run().network().params();
-        String configuration = NetworkFactory.configuration(settings.models().get(0), SIDE * SIDE, CLASSES).toJson();
+        DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
         // As the job does it: the warm-up started, then awaited, then the same training from the same fresh network.
-        TrainingWarmup.start(spark, new WarmupFit(List.of(configuration), ENCODING, SIDE * SIDE, BATCH, 6, 2), 2).await();
+        TrainingWarmup.start(trainer, List.of(NetworkFactory.configuration(settings.models().get(0), SIDE * SIDE, CLASSES)), ENCODING,
+                SIDE * SIDE, BATCH, 6, new org.apache.hadoop.fs.Path(Files.createDirectories(dir.resolve("warm-up")).toUri()),
+                spark.hadoopConfiguration()).await();
 
-        TrainingRun run = new DistributedTrainer(spark, settings.train()).train("mlp", freshNetwork(), staged, List.of(), (m, n) -> { });
+        TrainingRun run = trainer.train("mlp", freshNetwork(), staged, List.of(), (m, n) -> { });
 
         assertEquals(unwarmed, run.network().params());
         assertEquals(trainedOnce().run().history().stream().map(EpochMetrics::valLoss).toList(),
