@@ -32,9 +32,11 @@ public record JobSettings(
 
     /**
      * Keys that may change between a checkpoint and its resumption: where the data lives and what the
-     * reports call it, and how many workers run, which follows the cluster a rerun happens to get.
+     * reports call it, how many workers run, which follows the cluster a rerun happens to get, and how
+     * the workers read ahead and warm up, which change when the numbers come, not what they are.
      */
-    private static final Set<String> FREE_ON_RESUME = Set.of("data.dir", "data.name", "data.class-names", "train.workers", "train.prefetch");
+    private static final Set<String> FREE_ON_RESUME = Set.of("data.dir", "data.name", "data.class-names", "train.workers", "train.prefetch",
+            "train.warm-up-minibatches");
 
     /**
      * What a checkpoint of {@code model} must agree with to be resumed: the data's shape and

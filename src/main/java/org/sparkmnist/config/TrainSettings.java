@@ -1,7 +1,8 @@
 package org.sparkmnist.config;
 
 /** The distributed training loop: epochs, minibatches and parameter averaging. */
-public record TrainSettings(int epochs, int batchSize, int workers, AveragingSchedule averaging, int prefetch, long seed) {
+public record TrainSettings(int epochs, int batchSize, int workers, AveragingSchedule averaging, int prefetch, long seed,
+                            int warmUpMinibatches) {
 
     static TrainSettings from(ConfigReader train) {
         return new TrainSettings(
@@ -10,6 +11,7 @@ public record TrainSettings(int epochs, int batchSize, int workers, AveragingSch
                 train.nonNegativeInt("workers"),
                 new AveragingSchedule(train.positiveIntOrList("averaging-frequency", "[20, 20, 80]")),
                 train.nonNegativeInt("prefetch"),
-                train.longInteger("seed"));
+                train.longInteger("seed"),
+                train.nonNegativeInt("warm-up-minibatches"));
     }
 }

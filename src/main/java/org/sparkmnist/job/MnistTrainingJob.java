@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import org.sparkmnist.config.JobSettings;
 import org.sparkmnist.data.DataFingerprint;
 import org.sparkmnist.model.ModelSpec;
+import org.sparkmnist.model.NetworkFactory;
 import org.sparkmnist.config.SettingsLoader;
 import org.sparkmnist.config.TutorialRecipe;
 import org.sparkmnist.data.Encoding;
@@ -37,6 +38,7 @@ import org.sparkmnist.training.RoundTransport;
 import org.sparkmnist.training.TestEvaluator;
 import org.sparkmnist.training.TestResult;
 import org.sparkmnist.training.TrainingRun;
+import org.sparkmnist.training.TrainingWarmup;
 
 /**
  * The Keras MNIST tutorial as a Spark job: load the idx files, split 50k/10k/10k, train every
@@ -106,12 +108,18 @@ public final class MnistTrainingJob {
         try (JavaSparkContext spark = SparkContexts.start(settings.spark(),
                 // Averaging rounds move the parameters and updater state: ND4J arrays in one bulk copy, results in the task's message.
                 RoundTransport::configure)) {
-            // Minibatch files are written once per run; every epoch and every model reads the same ones.
+            DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
             Encoding encoding = Encoding.of(settings.data());
+            // The JVMs compile the training path on throwaway networks while the split is staged, not in epoch 1.
+            TrainingWarmup warmup = TrainingWarmup.start(trainer, settings.models().stream()
+                            .map(spec -> NetworkFactory.configuration(spec, settings.data().pixels(), settings.data().classes())).toList(),
+                    encoding, settings.data().pixels(), settings.train().batchSize(), settings.train().warmUpMinibatches(),
+                    run.scratch("warm-up"), spark.hadoopConfiguration());
+            // Minibatch files are written once per run; every epoch and every model reads the same ones.
             StagedSplit staged = new SplitStager(spark, encoding, settings.train().batchSize()).stage(data, split,
                     run.scratch("train"), run.scratch("validation"));
             DataSet test = encoding.encodeAll(data.testImages(), data.testLabels());
-            DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
+            warmup.await();
 
             List<ModelReport> reports = new ArrayList<>();
             for (ModelSpec spec : settings.models()) {

@@ -27,6 +27,8 @@ public final class DistributedTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedTrainer.class);
 
     private static final MinibatchLoader LOADER = new MinibatchLoader();
+    /** Not the training's job group: the rehearsal's jobs are no epoch's progress. */
+    private static final String WARM_UP_JOB_GROUP = "spark-mnist-warm-up";
 
     private final JavaSparkContext spark;
     private final TrainSettings settings;
@@ -92,6 +94,29 @@ public final class DistributedTrainer {
             validation.unpersist(false);
         }
         return new TrainingRun(network, history);
+    }
+
+    /**
+     * One epoch of {@code network} over {@code data} the way {@link #train} runs one (the averaging rounds at epoch 1's
+     * frequency, then the validation pass) with nothing logged, checkpointed or counted as progress: a throwaway
+     * network's rehearsal, so that the JVMs compile this path before a real epoch needs it. Spark jobs are per thread,
+     * so it may run beside other work of the driver.
+     */
+    public void rehearse(MultiLayerNetwork network, StagedSplit data) {
+        int workers = workers();
+        TallyAccumulator tally = new TallyAccumulator();
+        spark.sc().register(tally, "warm-up training metrics");
+        JavaRDD<String> train = paths(data.train(), workers);
+        JavaRDD<String> validation = paths(data.validation(), workers);
+        spark.setJobGroup(WARM_UP_JOB_GROUP, "warm-up", false);
+        try {
+            trainer(network, workers, settings.averaging().at(1), 0, new RunningTrainingMetrics(tally)).fitPaths(train, LOADER);
+            scorer.score(network, validation);
+        } finally {
+            spark.clearJobGroup();
+            train.unpersist(false);
+            validation.unpersist(false);
+        }
     }
 
     /**

@@ -164,6 +164,7 @@ class SettingsLoaderTest {
         assertRefusedSaying("train.epochs=0", "train.epochs must be > 0");
         assertRefusedSaying("train.batch-size=-5", "train.batch-size");
         assertRefusedSaying("train.averaging-frequency=0", "train.averaging-frequency");
+        assertRefusedSaying("train.warm-up-minibatches=-1", "train.warm-up-minibatches");
         assertRefusedSaying("model.mlp.updater.learning-rate=0", "model.mlp.updater.learning-rate");
         assertRefusedSaying("model.defaults.dropout=1.5", "config key model.defaults.dropout must be in [0, 1)");
         assertRefusedSaying("model.mlp.dropout=1.5", "config key model.mlp.dropout");

@@ -86,9 +86,9 @@ class ResumableTrainingTest {
     }
 
     @Test
-    void whereTheDataLivesAndHowManyWorkersRunMayChange() throws IOException {
+    void whereTheDataLivesAndHowManyWorkersRunAndWarmUpMayChange() throws IOException {
         RunCheckpoints checkpoints = checkpointUnder(settings());
-        JobSettings moved = settings("data.dir=/elsewhere/mnist", "train.workers=3", "train.prefetch=0");
+        JobSettings moved = settings("data.dir=/elsewhere/mnist", "train.workers=3", "train.prefetch=0", "train.warm-up-minibatches=0");
         assertDoesNotThrow(() -> new ResumableTraining(moved, checkpoints, DATA).prepare());
     }
 

@@ -173,6 +173,22 @@ class DistributedTrainerTest {
     }
 
     @Test
+    void aWarmUpBeforeTrainingLeavesTheTrainedParametersBitIdentical() throws Exception {
+        INDArray unwarmed = trainedOnce().run().network().params();
+        DistributedTrainer trainer = new DistributedTrainer(spark, settings.train());
+        // As the job does it: the warm-up started, then awaited, then the same training from the same fresh network.
+        TrainingWarmup.start(trainer, List.of(NetworkFactory.configuration(settings.models().get(0), SIDE * SIDE, CLASSES)), ENCODING,
+                SIDE * SIDE, BATCH, 6, new org.apache.hadoop.fs.Path(Files.createDirectories(dir.resolve("warm-up")).toUri()),
+                spark.hadoopConfiguration()).await();
+
+        TrainingRun run = trainer.train("mlp", freshNetwork(), staged, List.of(), (m, n) -> { });
+
+        assertEquals(unwarmed, run.network().params());
+        assertEquals(trainedOnce().run().history().stream().map(EpochMetrics::valLoss).toList(),
+                run.history().stream().map(EpochMetrics::valLoss).toList());
+    }
+
+    @Test
     void aResumedModelTrainsOnlyTheEpochsItLacks() throws Exception {
         EpochMetrics first = new EpochMetrics(1, 2.5, 1.0, 0.5, 1.0, 0.5);
         List<Offered> offers = new ArrayList<>();
