@@ -4,9 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -92,45 +89,20 @@ final class ImageDirectoryInput implements ScoringInput {
     }
 
     /**
-     * Walks the directory as Spark's file sources do (recursively, skipping names that start with
-     * '_' or '.'), keeping only the empty files: Spark's file scan drops those without a trace, yet
-     * each is an input to report as a reject. The other files stay a count, however many there are.
+     * The directory's files ({@link ImageFiles}), keeping only the empty ones: Spark's file scan drops
+     * those without a trace, yet each is an input to report as a reject. The other files stay a count,
+     * however many there are.
      */
     private static Listing list(FileSystem fs, Path dir, Optional<Path> labels) throws IOException {
-        // listStatus, level by level, as Spark's own file index lists: listFiles' LocatedFileStatus loads every
-        // file's permissions, which Hadoop's local filesystem without its native library does by running a
-        // process per file, and a hidden directory is not descended into at all.
-        Deque<Path> directories = new ArrayDeque<>(List.of(dir));
-        long count = 0;
+        long[] count = {0};
         List<String> empty = new ArrayList<>();
-        while (!directories.isEmpty()) {
-            for (FileStatus entry : fs.listStatus(directories.pop())) {
-                Path path = entry.getPath();
-                if (hiddenBelow(dir, path) || labels.map(l -> l.equals(path)).orElse(false)) {
-                    continue;
-                }
-                if (entry.isDirectory()) {
-                    directories.push(path);
-                } else {
-                    count++;
-                    if (entry.getLen() == 0) {
-                        empty.add(path.toString());
-                    }
-                }
+        ImageFiles.walk(fs, dir, labels, file -> {
+            count[0]++;
+            if (file.getLen() == 0) {
+                empty.add(file.getPath().toString());
             }
-        }
-        return new Listing(count, List.copyOf(empty));
-    }
-
-    /** Whether Spark skips {@code file}: a name on its way down from {@code dir} starts with '_' or '.'. */
-    private static boolean hiddenBelow(Path dir, Path file) {
-        for (Path p = file; p != null && !p.equals(dir); p = p.getParent()) {
-            String name = p.getName();
-            if (name.startsWith("_") || name.startsWith(".")) {
-                return true;
-            }
-        }
-        return false;
+        });
+        return new Listing(count[0], List.copyOf(empty));
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +32,7 @@ import org.sparkmnist.runtime.JobExit;
 import org.sparkmnist.runtime.NativeBuild;
 import org.sparkmnist.runtime.QuietLogging;
 import org.sparkmnist.scoring.DigitImage;
+import org.sparkmnist.scoring.ImageFiles;
 import org.sparkmnist.scoring.LabelsCsv;
 import org.sparkmnist.scoring.RejectedImage;
 import org.sparkmnist.scoring.ScoringModel;
@@ -186,29 +186,11 @@ public final class SingleJvmScoring {
         return new Scored(files.size(), rejects, batches, (System.nanoTime() - start) / 1e9);
     }
 
-    /**
-     * The files Spark's file sources would read under {@code dir}: recursively, skipping names that
-     * start with '_' or '.'. Walked with {@code listStatus}, as Spark lists, not {@code listFiles}: on
-     * the local filesystem without Hadoop's native library, a {@code LocatedFileStatus} loads each
-     * file's permissions by running {@code ls} once per file.
-     */
+    /** The files the job scores under {@code dir} ({@link ImageFiles}), in path order. */
     private static List<FileStatus> list(FileSystem fs, org.apache.hadoop.fs.Path dir, Optional<org.apache.hadoop.fs.Path> labels)
             throws IOException {
         List<FileStatus> files = new ArrayList<>();
-        ArrayDeque<org.apache.hadoop.fs.Path> directories = new ArrayDeque<>(List.of(dir));
-        while (!directories.isEmpty()) {
-            for (FileStatus entry : fs.listStatus(directories.pop())) {
-                String name = entry.getPath().getName();
-                if (name.startsWith("_") || name.startsWith(".") || labels.map(entry.getPath()::equals).orElse(false)) {
-                    continue;
-                }
-                if (entry.isDirectory()) {
-                    directories.push(entry.getPath());
-                } else {
-                    files.add(entry);
-                }
-            }
-        }
+        ImageFiles.walk(fs, dir, labels, files::add);
         files.sort(Comparator.comparing(FileStatus::getPath));
         return files;
     }
