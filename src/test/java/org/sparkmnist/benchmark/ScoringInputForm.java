@@ -5,35 +5,19 @@ import java.nio.file.Path;
 /** How the scoring table's images are given to every configuration: as the idx file, or as the directory of PNG files. */
 enum ScoringInputForm {
 
-    IDX("idx", "") {
-        @Override
-        Path path(Path dir) {
-            return dir.resolve(ScoringImages.IMAGES);
-        }
-
-        @Override
-        Path labels(Path dir) {
-            return dir.resolve(ScoringImages.LABELS);
-        }
-    },
-    PNG_DIRECTORY("png directory", "-png") {
-        @Override
-        Path path(Path dir) {
-            return dir.resolve(PngDigits.DIRECTORY);
-        }
-
-        @Override
-        Path labels(Path dir) {
-            return dir.resolve(PngDigits.LABELS);
-        }
-    };
+    IDX("idx", "", ScoringImages.IMAGES, ScoringImages.LABELS),
+    PNG_DIRECTORY("png directory", "-png", PngDigits.DIRECTORY, PngDigits.LABELS);
 
     private final String label;
     private final String suffix;
+    private final String input;
+    private final String labels;
 
-    ScoringInputForm(String label, String suffix) {
+    ScoringInputForm(String label, String suffix, String input, String labels) {
         this.label = label;
         this.suffix = suffix;
+        this.input = input;
+        this.labels = labels;
     }
 
     /** The table's {@code input} column. */
@@ -47,8 +31,12 @@ enum ScoringInputForm {
     }
 
     /** score.input.path in a directory {@link ScoringImages} wrote. */
-    abstract Path path(Path dir);
+    Path path(Path dir) {
+        return dir.resolve(input);
+    }
 
     /** score.input.labels in a directory {@link ScoringImages} wrote. */
-    abstract Path labels(Path dir);
+    Path labels(Path dir) {
+        return dir.resolve(labels);
+    }
 }
